@@ -1,0 +1,203 @@
+{{/* vim: set filetype=mustache: */}}
+
+{{/* Chart name, overridable with nameOverride. */}}
+{{- define "aeterna.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Full resource name: fullnameOverride, or <release>-<name> (the release alone when it already contains the name). */}}
+{{- define "aeterna.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A name derived from the full name with a suffix, kept within 63 characters. */}}
+{{- define "aeterna.componentName" -}}
+{{- $suffix := index . 1 -}}
+{{- printf "%s-%s" (include "aeterna.fullname" (index . 0) | trunc (int (sub 62 (len $suffix))) | trimSuffix "-") $suffix -}}
+{{- end -}}
+
+{{- define "aeterna.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Selector labels: name and instance only (immutable in Deployment selectors). */}}
+{{- define "aeterna.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "aeterna.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Labels of every resource. */}}
+{{- define "aeterna.labels" -}}
+helm.sh/chart: {{ include "aeterna.chart" . }}
+{{ include "aeterna.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+app.kubernetes.io/part-of: aeterna
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{/* Metadata annotations block (commonAnnotations) indented for metadata, or nothing. */}}
+{{- define "aeterna.annotations" -}}
+{{- with .Values.commonAnnotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+{{- end }}
+{{- end -}}
+
+{{- define "aeterna.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "aeterna.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Image reference. Arguments: (list imageValues global).
+registry: global.imageRegistry wins; digest pins the image.
+*/}}
+{{- define "aeterna.image" -}}
+{{- $img := index . 0 -}}
+{{- $global := index . 1 -}}
+{{- $tag := index . 2 -}}
+{{- $registry := default $img.registry $global.imageRegistry -}}
+{{- $repo := $img.repository -}}
+{{- if $registry }}{{ $repo = printf "%s/%s" $registry $repo }}{{ end -}}
+{{- if $img.digest -}}
+{{- printf "%s@%s" $repo $img.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repo $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "aeterna.serverImage" -}}
+{{- include "aeterna.image" (list .Values.image .Values.global (default (printf "v%s" .Chart.AppVersion) .Values.image.tag)) -}}
+{{- end -}}
+
+{{- define "aeterna.testImage" -}}
+{{- include "aeterna.image" (list .Values.tests.image .Values.global .Values.tests.image.tag) -}}
+{{- end -}}
+
+{{/* imagePullSecrets block from global + chart values, or nothing. Arguments: (list ctx indent). */}}
+{{- define "aeterna.imagePullSecrets" -}}
+{{- $ctx := index . 0 -}}
+{{- $secrets := concat ($ctx.Values.global.imagePullSecrets | default list) ($ctx.Values.imagePullSecrets | default list) | uniq -}}
+{{- if $secrets }}
+{{- $block := dict "imagePullSecrets" list -}}
+{{- range $secrets }}{{ $_ := set $block "imagePullSecrets" (append $block.imagePullSecrets (dict "name" .)) }}{{ end }}
+{{- toYaml $block | nindent (index . 1) }}
+{{- end }}
+{{- end -}}
+
+{{/* True when the vector backend is configured (local and hybrid modes). */}}
+{{- define "aeterna.vectorEnabled" -}}
+{{- if ne .Values.deploymentMode "remote" }}true{{ end -}}
+{{- end -}}
+
+{{/*
+Secret-backed environment variables. Each entry: env name, the inline value, the existing
+Secret and its key. Only entries in use are listed (backend/provider selected).
+Returns a YAML list of dicts.
+*/}}
+{{- define "aeterna.secretEnv" -}}
+{{- $v := .Values -}}
+{{- $out := list -}}
+{{- $pg := $v.postgresql.external -}}
+{{- $out = append $out (dict "env" "PG_PASSWORD" "value" $pg.password "existingSecret" $pg.existingSecret "key" $pg.existingSecretPasswordKey "path" "postgresql.external.password") -}}
+{{- if include "aeterna.vectorEnabled" . -}}
+{{- $b := $v.vector.backend -}}
+{{- if eq $b "qdrant" -}}
+{{- $out = append $out (dict "env" "QDRANT_API_KEY" "value" $v.vector.qdrant.apiKey "existingSecret" $v.vector.qdrant.existingSecret "key" $v.vector.qdrant.existingSecretKey "path" "vector.qdrant.apiKey") -}}
+{{- else if eq $b "pinecone" -}}
+{{- $out = append $out (dict "env" "PINECONE_API_KEY" "value" $v.vector.pinecone.apiKey "existingSecret" $v.vector.pinecone.existingSecret "key" $v.vector.pinecone.existingSecretKey "path" "vector.pinecone.apiKey") -}}
+{{- else if eq $b "databricks" -}}
+{{- $out = append $out (dict "env" "DATABRICKS_TOKEN" "value" $v.vector.databricks.token "existingSecret" $v.vector.databricks.existingSecret "key" $v.vector.databricks.existingSecretKey "path" "vector.databricks.token") -}}
+{{- else if eq $b "weaviate" -}}
+{{- $out = append $out (dict "env" "WEAVIATE_API_KEY" "value" $v.vector.weaviate.apiKey "existingSecret" $v.vector.weaviate.existingSecret "key" $v.vector.weaviate.existingSecretKey "path" "vector.weaviate.apiKey") -}}
+{{- else if eq $b "mongodb" -}}
+{{- $out = append $out (dict "env" "MONGODB_URI" "value" $v.vector.mongodb.uri "existingSecret" $v.vector.mongodb.existingSecret "key" $v.vector.mongodb.existingSecretKey "path" "vector.mongodb.uri") -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $v.llm.provider "openai" -}}
+{{- $out = append $out (dict "env" "OPENAI_API_KEY" "value" $v.llm.openai.apiKey "existingSecret" $v.llm.openai.existingSecret "key" $v.llm.openai.existingSecretKey "path" "llm.openai.apiKey") -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/* Data of the chart's Secret: inline secret values only. */}}
+{{- define "aeterna.secretData" -}}
+{{- range (include "aeterna.secretEnv" . | fromYamlArray) }}
+{{- if and .value (not .existingSecret) }}
+{{ .env }}: {{ .value | b64enc | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* env entries (valueFrom secretKeyRef) for the secret-backed variables in use. */}}
+{{- define "aeterna.secretEnvVars" -}}
+{{- $fullname := include "aeterna.fullname" . -}}
+{{- range (include "aeterna.secretEnv" . | fromYamlArray) }}
+{{- if .existingSecret }}
+- name: {{ .env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .key }}
+{{- else if .value }}
+- name: {{ .env }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $fullname }}
+      key: {{ .env }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/* PostgreSQL environment shared by the server and the migration Job (non-secret part). */}}
+{{- define "aeterna.postgresEnv" -}}
+PG_HOST: {{ .Values.postgresql.external.host | quote }}
+PG_PORT: {{ .Values.postgresql.external.port | toString | quote }}
+PG_DATABASE: {{ .Values.postgresql.external.database | quote }}
+PG_USERNAME: {{ .Values.postgresql.external.username | quote }}
+PG_POOL_SIZE: {{ .Values.postgresql.poolSize | toString | quote }}
+PG_TIMEOUT_SECONDS: {{ .Values.postgresql.timeoutSeconds | toString | quote }}
+{{- end -}}
+
+{{/* Volumes the server image needs: a writable config directory and /tmp. */}}
+{{- define "aeterna.runtimeVolumes" -}}
+- name: config
+  emptyDir: {}
+- name: tmp
+  emptyDir: {}
+{{- end -}}
+
+{{- define "aeterna.runtimeVolumeMounts" -}}
+- name: config
+  mountPath: /app/config
+- name: tmp
+  mountPath: /tmp
+{{- end -}}
+
+{{/* Port of a URL: explicit port, else 443 for https and 80 otherwise. */}}
+{{- define "aeterna.urlPort" -}}
+{{- $u := urlParse . -}}
+{{- $hostport := splitList ":" $u.host -}}
+{{- if gt (len $hostport) 1 -}}
+{{- last $hostport -}}
+{{- else if eq $u.scheme "http" -}}
+80
+{{- else -}}
+443
+{{- end -}}
+{{- end -}}
