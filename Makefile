@@ -1,0 +1,40 @@
+# Aeterna deployment toolkit.
+#   make run   — the main job on the local default (see README)
+#   make test  — every suite; ends with "N passed, M failed"
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOOLS := .tools/bin
+OUT   ?= out
+
+.PHONY: help bootstrap build build-asan run test clean readme
+
+help:
+	@echo "make run        render the chart's local scenario and summarise it"
+	@echo "make test       run every test suite"
+	@echo "make build      build the aeterna CLI (build/aeterna)"
+	@echo "make readme     regenerate the chart README values table"
+	@echo "make bootstrap  install the pinned tools into .tools/"
+
+bootstrap:
+	@bash scripts/bootstrap.sh
+
+build: bootstrap
+	@cmake -S . -B build -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build build
+
+build-asan: bootstrap
+	@cmake -S . -B build-asan -G Ninja -DAETERNA_WERROR=ON -DAETERNA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@cmake --build build-asan
+
+run: bootstrap
+	@bash scripts/run.sh "$(OUT)"
+
+test: bootstrap
+	@bash scripts/test.sh
+
+readme: bootstrap
+	@.tools/venv/bin/python scripts/values-table.py charts/aeterna --write
+
+clean:
+	rm -rf build build-asan out

@@ -1,0 +1,91 @@
+/* main.c — entry point and command table of the `aeterna` tool. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+/* The command table. New commands add a line here and a cmd_<name>.c file. */
+static const struct command commands[] = {
+	{ "help", "Show help for aeterna or for one command", cmd_help },
+	{ "version", "Print the versions of the tool, chart and server", cmd_version },
+};
+
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: aeterna [--help] [--version] <command> [<args>]\n"
+		"\n"
+		"Deployment toolkit for the Aeterna memory and knowledge server.\n"
+		"\n"
+		"Commands:\n");
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+		"\n"
+		"Run 'aeterna help <command>' or 'aeterna <command> --help' for a command's options.\n");
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("aeterna %s (chart %s, server %s)\n", AETERNA_VERSION, AETERNA_CHART_VERSION,
+	       AETERNA_SERVER_VERSION);
+	return EXIT_OK;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	const struct command *c = find_command(argv[1]);
+	if (!c) {
+		fprintf(stderr, "aeterna: unknown command '%s'\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (c->run == cmd_help || c->run == cmd_version) {
+		printf("Usage: aeterna %s\n\n%s.\n", c->name, c->summary);
+		return EXIT_OK;
+	}
+	char *sub[] = { (char *)c->name, "--help", NULL };
+	return c->run(2, sub);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+		name = "help";
+	else if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+		name = "version";
+	else if (name[0] == '-') {
+		fprintf(stderr, "aeterna: unknown option '%s'\n\n", name);
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	const struct command *c = find_command(name);
+	if (!c) {
+		fprintf(stderr, "aeterna: '%s' is not an aeterna command. See 'aeterna --help'.\n", name);
+		return EXIT_USAGE;
+	}
+	return c->run(argc - 1, argv + 1);
+}

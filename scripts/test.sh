@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# make test: every suite, each case counted; the last line is "N passed, M failed".
+# Failures are listed as they happen and again at the end; logs go to build/test-logs/.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+# shellcheck source=../tools/versions.env
+. tools/versions.env
+
+BIN=.tools/bin
+PY=.tools/venv/bin/python
+LOGS=build/test-logs
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+
+PASSED=0
+FAILED=0
+FAILURES=()
+
+pass() { PASSED=$((PASSED + 1)); }
+fail() { FAILED=$((FAILED + 1)); FAILURES+=("$1"); printf '  FAIL %s\n' "$1"; }
+# check NAME CMD...: one test case; output kept in a log, shown on failure.
+check() {
+  local name=$1; shift
+  local log="$LOGS/$(printf '%s' "$name" | tr -c 'A-Za-z0-9._-' '_').log"
+  if "$@" >"$log" 2>&1; then pass; else fail "$name"; sed 's/^/      /' "$log" | tail -n 20; fi
+}
+suite() { printf '== %s\n' "$1"; }
+counts() { printf '   %d passed, %d failed so far\n' "$PASSED" "$FAILED"; }
+
+KUBECONFORM_ARGS=(-strict -summary
+  -schema-location "$ROOT/.tools/k8s-schemas/{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json"
+  -schema-location "$ROOT/schemas/crd-jsonschema/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json")
+
+CHARTS=(charts/aeterna)
+[ -d charts/verta ] && CHARTS+=(charts/verta)
+
+# --- C: strict build, sanitizer build, cmocka tests under ASan+UBSan -------------------
+suite "C (cmocka under ASan+UBSan)"
+check "c: build (-Werror)" bash -c "cmake -S . -B build -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build"
+if cmake -S . -B build-asan -G Ninja -DAETERNA_WERROR=ON -DAETERNA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >"$LOGS/c-asan-build.log" 2>&1 &&
+   cmake --build build-asan >>"$LOGS/c-asan-build.log" 2>&1; then
+  pass
+  CMOCKA_MESSAGE_OUTPUT=TAP ctest --test-dir build-asan -V --timeout 300 >"$LOGS/ctest.log" 2>&1
+  ctest_rc=$?
+  ok=$(grep -cE '^[0-9]+: ok [0-9]+' "$LOGS/ctest.log")
+  bad=$(grep -E '^[0-9]+: not ok [0-9]+' "$LOGS/ctest.log")
+  PASSED=$((PASSED + ok))
+  while IFS= read -r line; do [ -n "$line" ] && fail "c: ${line#*: }"; done <<<"$bad"
+  if [ "$ctest_rc" -ne 0 ] && [ -z "$bad" ]; then
+    fail "c: ctest failed without a failing case (crash or sanitizer report; see $LOGS/ctest.log)"
+  fi
+else
+  fail "c: sanitizer build"; tail -n 20 "$LOGS/c-asan-build.log"
+fi
+counts
+
+# --- helm-unittest ----------------------------------------------------------------------
+suite "helm-unittest"
+for chart in "${CHARTS[@]}"; do
+  log="$LOGS/unittest-$(basename "$chart").log"
+  "$BIN/helm-unittest" --color=false -f 'unittests/*_test.yaml' "$chart" >"$log" 2>&1
+  rc=$?
+  line=$(grep -E '^Tests:' "$log" | tail -n1)
+  p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
+  f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
+  p=${p:-0} f=${f:-0}
+  PASSED=$((PASSED + p))
+  if [ "$f" -gt 0 ] || [ "$rc" -ne 0 ] || [ "$p" -eq 0 ]; then
+    [ "$f" -gt 0 ] || f=1
+    FAILED=$((FAILED + f)); FAILURES+=("helm-unittest $chart ($f failed)")
+    printf '  FAIL helm-unittest %s\n' "$chart"; grep -E -A12 '^ FAIL|Error' "$log" | head -n 60 | sed 's/^/      /'
+  fi
+done
+counts
+
+# --- scenarios: helm 3 and helm 4 × Kubernetes versions, kubeconform strict -------------
+suite "scenarios (helm 3 + helm 4, kubeconform -strict on $KUBE_VERSIONS)"
+render_validate() { # chart values helm kube
+  local out
+  out=$(mktemp)
+  "$BIN/$3" template ci-release "$1" -n ci -f "$2" --kube-version "$4.0" >"$out" || { rm -f "$out"; return 1; }
+  "$BIN/kubeconform" "${KUBECONFORM_ARGS[@]}" -kubernetes-version "$4.0" "$out" || { rm -f "$out"; return 1; }
+  "$PY" scripts/check-manifests.py "$1" "$out" || { rm -f "$out"; return 1; }
+  rm -f "$out"
+}
+for chart in "${CHARTS[@]}"; do
+  for values in "$chart"/ci/*-values.yaml; do
+    for helm in helm3 helm4; do
+      for kube in $KUBE_VERSIONS; do
+        check "render $(basename "$values") $helm k8s-$kube" render_validate "$chart" "$values" "$helm" "$kube"
+      done
+    done
+  done
+done
+counts
+
+# --- bad values: each must fail to render with its expected message ---------------------
+suite "bad values (must fail with the expected message)"
+bad_case() { # chart base case helm
+  local expect out
+  expect=$(head -n1 "$3" | sed -n 's/^# expect: //p')
+  [ -n "$expect" ] || { echo "$3 has no '# expect:' first line"; return 1; }
+  if out=$("$BIN/$4" template ci-release "$1" -f "$2" -f "$3" 2>&1); then
+    echo "rendered without error; expected: $expect"; return 1
+  fi
+  grep -qF -- "$expect" <<<"$out" || { printf 'expected: %s\ngot: %s\n' "$expect" "$out"; return 1; }
+}
+for chart in "${CHARTS[@]}"; do
+  [ -d "$chart/bad-values" ] || continue
+  base="$chart/ci/local-values.yaml"
+  [ -f "$base" ] || base="$(ls "$chart"/ci/*-values.yaml | head -n1)"
+  for case in "$chart"/bad-values/*.yaml; do
+    for helm in helm3 helm4; do
+      check "bad-values $(basename "$case") $helm" bad_case "$chart" "$base" "$case" "$helm"
+    done
+  done
+done
+counts
+
+# --- lint ---------------------------------------------------------------------------------
+suite "helm lint --strict, kube-score, yamllint, README values table"
+for chart in "${CHARTS[@]}"; do
+  for values in "$chart"/ci/*-values.yaml; do
+    for helm in helm3 helm4; do
+      check "lint $(basename "$chart") $(basename "$values") $helm" "$BIN/$helm" lint --strict "$chart" -f "$values"
+    done
+  done
+  check "README values table up to date: $chart" "$PY" scripts/values-table.py "$chart" --check
+  check "yamllint $chart values" "$BIN/yamllint" -c .yamllint.yaml "$chart/values.yaml" "$chart"/ci/ "$chart"/bad-values/
+done
+kube_score() { # chart values
+  local out
+  out=$(mktemp)
+  "$BIN/helm3" template ci-release "$1" -n ci -f "$2" --kube-version 1.35.0 >"$out" || return 1
+  mapfile -t ignored < <(sed -n 's/^\([a-z0-9-]\+\)[[:space:]]*#.*/\1/p' tools/kube-score-ignored.txt)
+  local args=()
+  for t in "${ignored[@]}"; do args+=(--ignore-test "$t"); done
+  "$BIN/kube-score" score --output-format ci --exit-one-on-warning "${args[@]}" "$out"
+  local rc=$?
+  rm -f "$out"
+  return $rc
+}
+check "kube-score production-ha (zero findings)" kube_score charts/aeterna charts/aeterna/ci/production-ha-values.yaml
+counts
+
+echo
+if [ "$FAILED" -gt 0 ]; then
+  echo "Failures:"
+  printf '  - %s\n' "${FAILURES[@]}"
+fi
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
