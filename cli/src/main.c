@@ -3,12 +3,14 @@
 #include <string.h>
 
 #include "commands.h"
+#include "setup.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 /* The command table. New commands add a line here and a cmd_<name>.c file. */
 static const struct command commands[] = {
+	{ "setup", "Ask how Aeterna should run and write its deployment files", cmd_setup },
 	{ "help", "Show help for aeterna or for one command", cmd_help },
 	{ "version", "Print the versions of the tool, chart and server", cmd_version },
 };

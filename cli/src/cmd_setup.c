@@ -1,0 +1,582 @@
+/* cmd_setup.c — `aeterna setup`: answers (wizard, flags or config.toml) → deployment files. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+#include "commands.h"
+#include "diag.h"
+#include "generate.h"
+#include "model.h"
+#include "setup.h"
+#include "strbuf.h"
+
+enum {
+	OPT_NON_INTERACTIVE = 1000,
+	OPT_RECONFIGURE,
+	OPT_SHOW,
+	OPT_VALIDATE,
+	OPT_DRY_RUN,
+	OPT_HELP,
+	OPT_FIELD_BASE = 2000,   /* + field index: --<flag> */
+	OPT_NO_BASE = 3000,      /* + field index: --no-<flag> (booleans) */
+	OPT_FILE_BASE = 4000,    /* + field index: --<flag>-file (secrets) */
+};
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: aeterna setup [--non-interactive] [--reconfigure] [--show] [--validate] [--dry-run]\n"
+		"                     [-o DIR] [--target kubernetes|docker-compose|opencode-only]\n"
+		"                     [--mode local|hybrid|remote] [options]\n"
+		"\n"
+		"Asks how Aeterna should run and writes, into DIR (default .):\n"
+		"  values.yaml           values for charts/aeterna\n"
+		"  docker-compose.yaml   a local stack: the Aeterna server and its backing services\n"
+		"  .aeterna/config.toml  the answers (read back by --reconfigure and --show)\n"
+		"  opencode.json         an MCP entry for Aeterna, merged into an existing file\n"
+		"With --target opencode-only only the last two are written.\n"
+		"\n"
+		"Modes of operation:\n"
+		"  --non-interactive     take every answer from flags, environment and defaults\n"
+		"  --reconfigure         start from the answers in DIR/.aeterna/config.toml\n"
+		"  --show                print the current answers (secrets masked) and exit\n"
+		"  --validate            check the files in DIR (they parse; values.yaml renders with the chart)\n"
+		"  --dry-run             print what would be written; write nothing\n"
+		"  -o, --output DIR      where to write (default: .)\n");
+	const char *group = NULL;
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (!group || strcmp(group, f->group)) {
+			fprintf(out, "\n%s:\n", f->group);
+			group = f->group;
+		}
+		char left[96];
+		switch (f->type) {
+		case F_BOOL:
+			snprintf(left, sizeof(left), "--[no-]%s", f->flag);
+			break;
+		case F_ENUM: {
+			struct strbuf sb = {0};
+			for (int c = 0; f->choices[c]; c++)
+				strbuf_printf(&sb, "%s%s", c ? "|" : "", f->choices[c]);
+			if (strlen(f->flag) + sb.len + 3 < sizeof(left))
+				snprintf(left, sizeof(left), "--%s %s", f->flag, strbuf_str(&sb));
+			else
+				snprintf(left, sizeof(left), "--%s NAME", f->flag);
+			strbuf_free(&sb);
+			break;
+		}
+		default:
+			snprintf(left, sizeof(left), "--%s %s", f->flag, f->placeholder ? f->placeholder : "VALUE");
+		}
+		if (strlen(left) > 36)
+			fprintf(out, "  %s\n  %-36s  %s\n", left, "", f->help);
+		else
+			fprintf(out, "  %-36s  %s\n", left, f->help);
+		if (f->secret)
+			fprintf(out, "  %-36s  (or --%s-file PATH, or $%s)\n", "", f->flag, f->env);
+	}
+	fprintf(out,
+		"\nSecrets given on the command line are visible to other users (ps); prefer the\n"
+		"environment variable or --<flag>-file. Exit status: 0 done, 1 validation found problems,\n"
+		"2 bad flags or input (nothing written), 130 interrupted.\n");
+}
+
+/* Reads a secret from a file: the first line, without its newline. */
+static int read_secret_file(const char *path, char **out, struct ae_error *err)
+{
+	char *data;
+	if (read_file(path, &data, NULL, NULL, err) < 0)
+		return -1;
+	data[strcspn(data, "\r\n")] = '\0';
+	*out = data;
+	return 0;
+}
+
+static int dir_writable(const char *dir, struct ae_error *err)
+{
+	struct stat st;
+	if (stat(dir, &st) < 0)
+		return ae_error_errno(err, errno, "-o %s: cannot use the output directory", dir);
+	if (!S_ISDIR(st.st_mode))
+		return ae_error_set(err, "-o %s: not a directory", dir);
+	if (access(dir, W_OK | X_OK) < 0)
+		return ae_error_errno(err, errno, "-o %s: the output directory is not writable", dir);
+	return 0;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+	struct strbuf sb = {0};
+	strbuf_printf(&sb, "%s/%s", a, b);
+	return strbuf_failed(&sb) ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb);
+}
+
+/* Loads DIR/.aeterna/config.toml. Returns 1 when loaded, 0 when absent, -1 on errors (printed). */
+static int load_config(const char *dir, struct deployment *d)
+{
+	char *path = path_join(dir, ".aeterna/config.toml");
+	char *text = NULL;
+	int e = 0;
+	struct ae_error err;
+	if (!path) {
+		fprintf(stderr, "aeterna setup: out of memory\n");
+		return -1;
+	}
+	if (read_file(path, &text, NULL, &e, &err) < 0) {
+		free(path);
+		if (e == ENOENT)
+			return 0;
+		fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		return -1;
+	}
+	struct diag_list diags = {0};
+	size_t errors = model_load_toml(d, text, path, &diags);
+	diag_print_all(stderr, &diags, isatty(STDERR_FILENO));
+	diag_list_free(&diags);
+	free(text);
+	free(path);
+	return errors ? -1 : 1;
+}
+
+static void show(const struct deployment *d, const char *dir)
+{
+	printf("Configuration in %s/.aeterna/config.toml (secrets masked):\n", dir);
+	const char *section = NULL;
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (!model_field_relevant(d, f) || !model_is_set(d, f))
+			continue;
+		if (!section || strcmp(section, f->section)) {
+			printf("\n[%s]\n", f->section);
+			section = f->section;
+		}
+		struct strbuf v = {0};
+		model_format(d, f, true, &v);
+		printf("  %-22s %s\n", f->key, strbuf_str(&v));
+		strbuf_free(&v);
+	}
+}
+
+struct output {
+	const char *name;   /* shown to the user, relative to DIR */
+	char *path;         /* owned */
+	struct strbuf text; /* owned */
+	struct strbuf shown;/* owned: the same text generated with secrets masked */
+	mode_t mode;
+	bool backup;
+};
+
+/* A copy of d with every secret replaced by a mask, for printing. */
+static int masked_copy(const struct deployment *d, struct deployment *m)
+{
+	model_init(m);
+	if (model_copy(m, d) < 0)
+		return -1;
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (f->secret && model_is_set(m, f) && **model_str(m, f) &&
+		    model_set_text(m, f, "********", NULL) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static char *opencode_user_path(void)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	struct strbuf sb = {0};
+	if (xdg && *xdg)
+		strbuf_printf(&sb, "%s/opencode/opencode.json", xdg);
+	else if (home && *home)
+		strbuf_printf(&sb, "%s/.config/opencode/opencode.json", home);
+	else
+		return NULL;
+	return strbuf_failed(&sb) ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb);
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return -1;
+	for (char *p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, mode) < 0 && errno != EEXIST) {
+			free(copy);
+			return -1;
+		}
+		*p = '/';
+	}
+	int rc = mkdir(copy, mode) < 0 && errno != EEXIST ? -1 : 0;
+	free(copy);
+	return rc;
+}
+
+static void print_next_steps(const struct deployment *d, const char *dir, bool wrote_opencode)
+{
+	printf("\nNext steps:\n");
+	if (d->target == TARGET_KUBERNETES) {
+		printf("  helm install aeterna charts/aeterna -n aeterna --create-namespace -f %s/values.yaml\n", dir);
+		printf("  kubectl -n aeterna rollout status deployment/aeterna\n");
+		printf("  helm test aeterna -n aeterna\n");
+		if (d->postgres == PG_CLOUDNATIVEPG)
+			printf("  (PostgreSQL: a CloudNativePG Cluster named aeterna-pg in the same namespace;\n"
+			       "   the chart reads its aeterna-pg-rw service and aeterna-pg-app Secret)\n");
+		if (d->cache != CACHE_EXTERNAL)
+			printf("  (cache: a %s service named %s in the same namespace)\n",
+			       model_choice(d, "cache"), d->cache_host);
+	} else if (d->target == TARGET_COMPOSE) {
+		printf("  cd %s && docker compose up -d\n", dir);
+		printf("  curl http://localhost:8080/health\n");
+	}
+	if (wrote_opencode)
+		printf("  OpenCode: restart it to pick up the 'aeterna' MCP server (%s)%s\n", "opencode.json",
+		       d->mode != MODE_LOCAL && d->central_auth == AUTH_API_KEY
+			       ? "; export AETERNA_API_KEY with your central API key first" : "");
+	if (d->mode == MODE_HYBRID)
+		printf("  Note: cache size, offline Cedar agent and sync interval are recorded in\n"
+		       "  .aeterna/config.toml; server " AETERNA_SERVER_VERSION " has no setting for them yet.\n");
+	if (d->cache_password && *d->cache_password && d->target != TARGET_OPENCODE_ONLY)
+		printf("  Note: server " AETERNA_SERVER_VERSION " connects to the cache without a password;\n"
+		       "  the cache must accept unauthenticated connections from it.\n");
+	if (d->postgres == PG_EXTERNAL && d->target != TARGET_OPENCODE_ONLY && d->pg_sslmode != SSL_PREFER &&
+	    d->pg_sslmode != UNSET)
+		printf("  Note: sslmode %s is recorded; server " AETERNA_SERVER_VERSION " has no TLS setting for PostgreSQL.\n",
+		       model_choice(d, "postgres-sslmode"));
+}
+
+int cmd_setup(int argc, char **argv)
+{
+	static const struct option base[] = {
+		{ "non-interactive", no_argument, NULL, OPT_NON_INTERACTIVE },
+		{ "reconfigure", no_argument, NULL, OPT_RECONFIGURE },
+		{ "show", no_argument, NULL, OPT_SHOW },
+		{ "validate", no_argument, NULL, OPT_VALIDATE },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, OPT_HELP },
+	};
+	size_t nbase = sizeof(base) / sizeof(base[0]);
+	size_t cap = nbase + model_field_count * 2 + 1;
+	struct option *opts = calloc(cap, sizeof(*opts));
+	char **names = calloc(model_field_count * 2, sizeof(*names));
+	struct deployment given, d, prev;
+	model_init(&given);
+	model_init(&d);
+	model_init(&prev);
+	struct diag_list diags = {0};
+	struct output outs[4];
+	size_t nouts = 0;
+	int rc = EXIT_USAGE;
+	bool non_interactive = false, reconfigure = false, do_show = false, do_validate = false,
+	     dry_run = false;
+	const char *dir = ".";
+	struct ae_error err;
+
+	if (!opts || !names) {
+		fprintf(stderr, "aeterna setup: out of memory\n");
+		goto out;
+	}
+	size_t n = 0;
+	for (; n < nbase; n++)
+		opts[n] = base[n];
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		opts[n++] = (struct option){ f->flag, f->type == F_BOOL ? optional_argument : required_argument,
+					     NULL, OPT_FIELD_BASE + (int)i };
+		if (f->type == F_BOOL || f->secret) {
+			struct strbuf sb = {0};
+			if (f->type == F_BOOL)
+				strbuf_printf(&sb, "no-%s", f->flag);
+			else
+				strbuf_printf(&sb, "%s-file", f->flag);
+			names[i] = strbuf_detach(&sb);
+			opts[n++] = (struct option){ names[i], f->type == F_BOOL ? no_argument : required_argument, NULL,
+						     (f->type == F_BOOL ? OPT_NO_BASE : OPT_FILE_BASE) + (int)i };
+		}
+	}
+	opts[n] = (struct option){0};
+
+	optind = 1;
+	opterr = 0;
+	int c;
+	while ((c = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			print_help(stdout);
+			rc = EXIT_OK;
+			goto out;
+		} else if (c == OPT_NON_INTERACTIVE) {
+			non_interactive = true;
+		} else if (c == OPT_RECONFIGURE) {
+			reconfigure = true;
+		} else if (c == OPT_SHOW) {
+			do_show = true;
+		} else if (c == OPT_VALIDATE) {
+			do_validate = true;
+		} else if (c == OPT_DRY_RUN) {
+			dry_run = true;
+		} else if (c == 'o') {
+			dir = optarg;
+		} else if (c >= OPT_FIELD_BASE && c < OPT_FIELD_BASE + (int)model_field_count) {
+			const struct field *f = &model_fields[c - OPT_FIELD_BASE];
+			if (model_set_text(&given, f, optarg ? optarg : "true", &err) < 0) {
+				fprintf(stderr, "aeterna setup: %s\n", err.msg);
+				goto out;
+			}
+			if (f->secret && *optarg)
+				fprintf(stderr, "aeterna setup: warning: --%s on the command line is visible to other users; "
+						"prefer $%s or --%s-file\n", f->flag, f->env, f->flag);
+		} else if (c >= OPT_NO_BASE && c < OPT_NO_BASE + (int)model_field_count) {
+			*model_int(&given, &model_fields[c - OPT_NO_BASE]) = 0;
+		} else if (c >= OPT_FILE_BASE && c < OPT_FILE_BASE + (int)model_field_count) {
+			const struct field *f = &model_fields[c - OPT_FILE_BASE];
+			char *secret;
+			if (read_secret_file(optarg, &secret, &err) < 0) {
+				fprintf(stderr, "aeterna setup: --%s-file: %s\n", f->flag, err.msg);
+				goto out;
+			}
+			int r = model_set_text(&given, f, secret, &err);
+			free(secret);
+			if (r < 0) {
+				fprintf(stderr, "aeterna setup: %s\n", err.msg);
+				goto out;
+			}
+		} else if (c == ':') {
+			fprintf(stderr, "aeterna setup: %s needs a value\n", argv[optind - 1]);
+			goto out;
+		} else {
+			fprintf(stderr, "aeterna setup: unknown option '%s' (see aeterna setup --help)\n", argv[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "aeterna setup: unexpected argument '%s' (see aeterna setup --help)\n", argv[optind]);
+		goto out;
+	}
+	/* secrets from the environment, for those not given as flags */
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		const char *v = f->secret && f->env ? getenv(f->env) : NULL;
+		if (v && *v && !model_is_set(&given, f) && model_set_text(&given, f, v, &err) < 0) {
+			fprintf(stderr, "aeterna setup: %s\n", err.msg);
+			goto out;
+		}
+	}
+
+	if (dir_writable(dir, &err) < 0 && !do_show) {
+		fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		goto out;
+	}
+
+	int loaded = 0;
+	if (reconfigure || do_show || do_validate) {
+		loaded = load_config(dir, &prev);
+		if (loaded < 0)
+			goto out;
+		if (loaded == 0 && (do_show || reconfigure)) {
+			fprintf(stderr, "aeterna setup: no configuration in %s/.aeterna/config.toml; run 'aeterna setup' first\n", dir);
+			goto out;
+		}
+	}
+	if (do_show) {
+		show(&prev, dir);
+		rc = EXIT_OK;
+		goto out;
+	}
+	if (do_validate) {
+		rc = setup_validate_files(dir, loaded ? &prev : NULL);
+		goto out;
+	}
+
+	/* answers: previous (reconfigure), then flags on top, then the wizard or defaults */
+	if (model_copy(&d, &prev) < 0)
+		goto oom;
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (!model_is_set(&given, f))
+			continue;
+		if (f->type == F_STRING) {
+			if (model_set_text(&d, f, *model_str(&given, f), &err) < 0)
+				goto oom;
+		} else {
+			*model_int(&d, f) = *model_int(&given, f);
+		}
+	}
+	if (!non_interactive) {
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, "aeterna setup: no terminal to ask questions on: pass --non-interactive and "
+					"give the answers as flags (see aeterna setup --help)\n");
+			goto out;
+		}
+		int w = wizard_run(&d, &given);
+		if (w != 0) {
+			rc = w;
+			goto out;
+		}
+	}
+	if (model_apply_defaults(&d, &err) < 0) {
+		fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (model_is_set(&given, f) && !model_field_relevant(&d, f))
+			fprintf(stderr, "aeterna setup: warning: --%s does not apply to this setup and is ignored\n", f->flag);
+	}
+	if (model_check(&d, &diags, "aeterna setup") > 0) {
+		for (size_t i = 0; i < diags.len; i++)
+			fprintf(stderr, "aeterna setup: error: %s\n", diags.items[i].message);
+		goto out;
+	}
+
+	/* generate everything first; write only when all of it is ready */
+	struct deployment masked;
+	if (masked_copy(&d, &masked) < 0)
+		goto oom;
+	bool server_files = d.target != TARGET_OPENCODE_ONLY;
+	if (server_files) {
+		outs[nouts] = (struct output){ "values.yaml", path_join(dir, "values.yaml"), {0}, {0},
+					       0644, true };
+		gen_values(&d, &outs[nouts].text);
+		gen_values(&masked, &outs[nouts].shown);
+		nouts++;
+		outs[nouts] = (struct output){ "docker-compose.yaml", path_join(dir, "docker-compose.yaml"), {0}, {0},
+					       0644, true };
+		gen_compose(&d, &outs[nouts].text);
+		gen_compose(&masked, &outs[nouts].shown);
+		nouts++;
+	}
+	outs[nouts] = (struct output){ ".aeterna/config.toml", path_join(dir, ".aeterna/config.toml"), {0}, {0}, 0600, true };
+	gen_config_toml(&d, &outs[nouts].text);
+	gen_config_toml(&masked, &outs[nouts].shown);
+	nouts++;
+	bool wrote_opencode = false;
+	if (d.opencode == 1 || d.target == TARGET_OPENCODE_ONLY) {
+		char *path = d.opencode_scope == OPENCODE_USER ? opencode_user_path() : path_join(dir, "opencode.json");
+		if (!path) {
+			fprintf(stderr, "aeterna setup: --opencode-scope user: neither XDG_CONFIG_HOME nor HOME is set\n");
+			model_free(&masked);
+			goto out;
+		}
+		char *existing = NULL;
+		int e = 0;
+		if (read_file(path, &existing, NULL, &e, &err) < 0 && e != ENOENT) {
+			fprintf(stderr, "aeterna setup: %s\n", err.msg);
+			free(path);
+			model_free(&masked);
+			goto out;
+		}
+		struct stat st;
+		mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 0777) : 0644;
+		outs[nouts] = (struct output){ d.opencode_scope == OPENCODE_USER ? "opencode.json (user)" : "opencode.json",
+					       path, {0}, {0}, mode, true };
+		int g = gen_opencode(&d, existing, path, &outs[nouts].text, &err);
+		free(existing);
+		nouts++;
+		if (g < 0) {
+			fprintf(stderr, "aeterna setup: %s\n", err.msg);
+			model_free(&masked);
+			goto out;
+		}
+		strbuf_puts(&outs[nouts - 1].shown, strbuf_str(&outs[nouts - 1].text));
+		wrote_opencode = true;
+	}
+	model_free(&masked);
+	for (size_t i = 0; i < nouts; i++) {
+		if (!outs[i].path || strbuf_failed(&outs[i].text) || strbuf_failed(&outs[i].shown))
+			goto oom;
+		/* a file whose masked rendering differs holds a secret: private */
+		if (strcmp(strbuf_str(&outs[i].text), strbuf_str(&outs[i].shown)))
+			outs[i].mode = 0600;
+	}
+
+	if (dry_run) {
+		printf("Dry run: nothing is written. Files in %s (secrets masked):\n", dir);
+		for (size_t i = 0; i < nouts; i++) {
+			char *cur = NULL;
+			const char *state = "new";
+			if (read_file(outs[i].path, &cur, NULL, NULL, NULL) == 0)
+				state = strcmp(cur, strbuf_str(&outs[i].text)) ? "changed" : "unchanged";
+			free(cur);
+			printf("\n--- %s (%s)\n", outs[i].name, state);
+			if (strcmp(state, "unchanged"))
+				fputs(strbuf_str(&outs[i].shown), stdout);
+		}
+		rc = EXIT_OK;
+		goto out;
+	}
+
+	char *aeterna_dir = path_join(dir, ".aeterna");
+	if (!aeterna_dir || mkdir_p(aeterna_dir, 0700) < 0) {
+		fprintf(stderr, "aeterna setup: cannot create %s/.aeterna: %s\n", dir, strerror(errno));
+		free(aeterna_dir);
+		goto out;
+	}
+	free(aeterna_dir);
+	if (d.opencode_scope == OPENCODE_USER && wrote_opencode) {
+		char *p = strdup(outs[nouts - 1].path);
+		char *slash = p ? strrchr(p, '/') : NULL;
+		if (slash)
+			*slash = '\0';
+		if (!p || mkdir_p(p, 0755) < 0) {
+			fprintf(stderr, "aeterna setup: cannot create %s: %s\n", p ? p : "the OpenCode config directory", strerror(errno));
+			free(p);
+			goto out;
+		}
+		free(p);
+	}
+	for (size_t i = 0; i < nouts; i++) {
+		char *cur = NULL;
+		if (read_file(outs[i].path, &cur, NULL, NULL, NULL) == 0 && !strcmp(cur, strbuf_str(&outs[i].text))) {
+			free(cur);
+			printf("unchanged  %s\n", outs[i].name);
+			continue;
+		}
+		free(cur);
+		struct atomic_write_opts o = { .mode = outs[i].mode, .backup = outs[i].backup };
+		char *backup = NULL;
+		if (atomic_write_file(outs[i].path, outs[i].text.buf, outs[i].text.len, &o, &backup, &err) < 0) {
+			fprintf(stderr, "aeterna setup: %s\n", err.msg);
+			rc = EXIT_FAILURE_;
+			goto out;
+		}
+		if (backup)
+			printf("wrote      %s (previous version kept as %s)\n", outs[i].name, backup);
+		else
+			printf("wrote      %s\n", outs[i].name);
+		free(backup);
+	}
+	print_next_steps(&d, dir, wrote_opencode);
+	rc = EXIT_OK;
+	goto out;
+
+oom:
+	fprintf(stderr, "aeterna setup: out of memory\n");
+	rc = EXIT_FAILURE_;
+out:
+	for (size_t i = 0; i < nouts; i++) {
+		free(outs[i].path);
+		strbuf_free(&outs[i].text);
+		strbuf_free(&outs[i].shown);
+	}
+	if (names)
+		for (size_t i = 0; i < model_field_count * 2; i++)
+			free(names[i]);
+	free(names);
+	free(opts);
+	diag_list_free(&diags);
+	model_free(&given);
+	model_free(&d);
+	model_free(&prev);
+	return rc;
+}

@@ -1,0 +1,112 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "generate.h"
+#include "toml.h"
+#include "yaml_out.h"
+
+char *mcp_url(const struct deployment *d)
+{
+	struct strbuf sb = {0};
+	if (d->mode != MODE_LOCAL && d->central_url) {
+		size_t n = strlen(d->central_url);
+		while (n > 0 && d->central_url[n - 1] == '/')
+			n--;
+		strbuf_add(&sb, d->central_url, n);
+	} else if (d->target == TARGET_KUBERNETES && d->ingress == 1 && d->ingress_host) {
+		strbuf_printf(&sb, "%s://%s", d->ingress_tls == 1 ? "https" : "http", d->ingress_host);
+	} else {
+		strbuf_puts(&sb, "http://localhost:8080");
+	}
+	strbuf_puts(&sb, "/mcp/sse");
+	if (strbuf_failed(&sb)) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
+void gen_config_toml(const struct deployment *d, struct strbuf *out)
+{
+	toml_comment(out, "Aeterna setup answers, written by `aeterna setup` (" AETERNA_VERSION ").\n"
+			  "`aeterna setup --reconfigure` reads them back as defaults; keys are documented\n"
+			  "in the README (\"config.toml\"). This file may hold secrets: keep it private.");
+	const char *section = NULL;
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (!model_field_relevant(d, f) || !model_is_set(d, f))
+			continue;
+		if (!section || strcmp(section, f->section)) {
+			toml_table(out, f->section);
+			section = f->section;
+		}
+		struct deployment *m = (struct deployment *)d;
+		switch (f->type) {
+		case F_STRING: toml_string(out, f->key, *model_str(m, f)); break;
+		case F_INT: toml_int(out, f->key, *model_int(m, f)); break;
+		case F_BOOL: toml_bool(out, f->key, *model_int(m, f) != 0); break;
+		case F_ENUM: toml_string(out, f->key, f->choices[*model_int(m, f)]); break;
+		}
+	}
+}
+
+struct load_ctx {
+	struct deployment *d;
+	const char *path;
+	struct diag_list *diags;
+	size_t errors;
+};
+
+static int load_key(void *vctx, const char *table, const char *key, const struct toml_value *v,
+		    unsigned line, unsigned col)
+{
+	struct load_ctx *ctx = vctx;
+	const struct field *f = model_field_by_key(table, key);
+	if (!f) {
+		diag_add(ctx->diags, DIAG_ERROR, ctx->path, line, col, "unknown key '%s' in [%s]", key, table);
+		ctx->errors++;
+		return 0;
+	}
+	struct ae_error err;
+	char num[32];
+	const char *text = NULL;
+	bool ok;
+	switch (f->type) {
+	case F_STRING:
+	case F_ENUM: ok = v->type == TOML_STRING; text = v->str; break;
+	case F_INT:
+		ok = v->type == TOML_INT;
+		snprintf(num, sizeof(num), "%lld", (long long)v->i);
+		text = num;
+		break;
+	case F_BOOL: ok = v->type == TOML_BOOL; text = v->b ? "true" : "false"; break;
+	default: ok = false;
+	}
+	if (!ok) {
+		diag_add(ctx->diags, DIAG_ERROR, ctx->path, line, col, "[%s] %s must be a %s", table, key,
+			 f->type == F_INT ? "number" : f->type == F_BOOL ? "boolean (true/false)" : "string");
+		ctx->errors++;
+		return 0;
+	}
+	if (model_set_text(ctx->d, f, text, &err) < 0) {
+		/* messages name the flag; here the key is what the user sees */
+		const char *msg = strstr(err.msg, " must ");
+		diag_add(ctx->diags, DIAG_ERROR, ctx->path, line, col, "[%s] %s%s", table, key, msg ? msg : err.msg);
+		ctx->errors++;
+	}
+	return 0;
+}
+
+size_t model_load_toml(struct deployment *d, const char *text, const char *path,
+		       struct diag_list *diags)
+{
+	struct load_ctx ctx = { d, path, diags, 0 };
+	unsigned line = 0, col = 0;
+	char msg[256];
+	if (toml_parse(text, load_key, &ctx, &line, &col, msg, sizeof(msg)) < 0) {
+		diag_add(diags, DIAG_ERROR, path, line, col, "%s", msg);
+		ctx.errors++;
+	}
+	return ctx.errors;
+}

@@ -1,0 +1,287 @@
+/* docker-compose.yaml: the Aeterna server, its migration step and the chosen backing services.
+ * Bundled services run as containers here and are reached by their compose service names,
+ * whatever the model's (Kubernetes) host names for them say. */
+#include <stdio.h>
+#include <string.h>
+
+#include "generate.h"
+#include "yaml_out.h"
+
+#define POSTGRES_IMAGE "postgres:16-alpine"
+#define DRAGONFLY_IMAGE "docker.dragonflydb.io/dragonflydb/dragonfly:v1.27.1"
+#define VALKEY_IMAGE "valkey/valkey:8.0-alpine"
+#define QDRANT_IMAGE "qdrant/qdrant:v1.13.4"
+#define WEAVIATE_IMAGE "semitechnologies/weaviate:1.28.4"
+#define MONGODB_IMAGE "mongodb/mongodb-atlas-local:8.0"
+
+struct env {
+	const char *name;
+	char value[512];
+};
+
+static void env_add(struct env *e, size_t *n, const char *name, const char *value)
+{
+	e[*n].name = name;
+	snprintf(e[*n].value, sizeof(e[*n].value), "%s", value ? value : "");
+	(*n)++;
+}
+
+static void env_addi(struct env *e, size_t *n, const char *name, int value)
+{
+	char b[16];
+	snprintf(b, sizeof(b), "%d", value);
+	env_add(e, n, name, b);
+}
+
+static bool pg_bundled(const struct deployment *d) { return d->postgres == PG_CLOUDNATIVEPG; }
+
+/* PostgreSQL variables shared by the server and the migration step. */
+static size_t pg_env(const struct deployment *d, struct env *e, size_t n)
+{
+	if (pg_bundled(d)) {
+		env_add(e, &n, "PG_HOST", "postgres");
+		env_add(e, &n, "PG_PORT", "5432");
+		env_add(e, &n, "PG_DATABASE", "aeterna");
+		env_add(e, &n, "PG_USERNAME", "aeterna");
+	} else {
+		env_add(e, &n, "PG_HOST", d->pg_host);
+		env_addi(e, &n, "PG_PORT", d->pg_port);
+		env_add(e, &n, "PG_DATABASE", d->pg_database);
+		env_add(e, &n, "PG_USERNAME", d->pg_user);
+	}
+	if (d->pg_password && *d->pg_password)
+		env_add(e, &n, "PG_PASSWORD", d->pg_password);
+	return n;
+}
+
+static size_t server_env(const struct deployment *d, struct env *e)
+{
+	size_t n = 0;
+	env_add(e, &n, "AETERNA_DEPLOYMENT_MODE", model_choice(d, "mode"));
+	if (d->mode != MODE_LOCAL) {
+		env_add(e, &n, "AETERNA_REMOTE_GOVERNANCE_URL", d->central_url);
+		env_add(e, &n, "AETERNA_SYNC_ENABLED", "true");
+	}
+	env_add(e, &n, "RUST_LOG", "info");
+	n = pg_env(d, e, n);
+	env_add(e, &n, "RD_HOST", d->cache == CACHE_VALKEY ? "valkey" : d->cache == CACHE_DRAGONFLY ? "dragonfly" : d->cache_host);
+	env_addi(e, &n, "RD_PORT", d->cache_port);
+	if (d->mode == MODE_REMOTE)
+		return n;
+	env_add(e, &n, "VECTOR_BACKEND", vector_server_name(d->vector));
+	switch (d->vector) {
+	case VB_QDRANT:
+		env_add(e, &n, "QDRANT_URL", model_vector_bundled(d) ? "http://qdrant:6334" : d->qdrant_url);
+		if (d->qdrant_api_key && *d->qdrant_api_key)
+			env_add(e, &n, "QDRANT_API_KEY", d->qdrant_api_key);
+		break;
+	case VB_WEAVIATE:
+		env_add(e, &n, "WEAVIATE_URL", model_vector_bundled(d) ? "http://weaviate:8080" : d->weaviate_url);
+		if (d->weaviate_api_key && *d->weaviate_api_key)
+			env_add(e, &n, "WEAVIATE_API_KEY", d->weaviate_api_key);
+		break;
+	case VB_MONGODB:
+		env_add(e, &n, "MONGODB_URI", model_vector_bundled(d) ? "mongodb://mongodb:27017/?directConnection=true" : d->mongodb_uri);
+		env_add(e, &n, "MONGODB_DATABASE", "aeterna");
+		break;
+	case VB_PINECONE:
+		env_add(e, &n, "PINECONE_API_KEY", d->pinecone_api_key);
+		env_add(e, &n, "PINECONE_ENVIRONMENT", d->pinecone_environment);
+		env_add(e, &n, "PINECONE_INDEX_NAME", d->pinecone_index);
+		break;
+	case VB_VERTEX_AI:
+		env_add(e, &n, "GCP_PROJECT_ID", d->vertex_project);
+		env_add(e, &n, "VERTEX_AI_LOCATION", d->vertex_region);
+		env_add(e, &n, "VERTEX_AI_INDEX_ENDPOINT", d->vertex_endpoint);
+		env_add(e, &n, "VERTEX_AI_DEPLOYED_INDEX_ID", d->vertex_deployed_index);
+		break;
+	case VB_DATABRICKS:
+		env_add(e, &n, "DATABRICKS_HOST", d->databricks_url);
+		env_add(e, &n, "DATABRICKS_TOKEN", d->databricks_token);
+		env_add(e, &n, "DATABRICKS_CATALOG", d->databricks_catalog);
+		env_add(e, &n, "DATABRICKS_SCHEMA", d->databricks_schema);
+		break;
+	}
+	switch (d->llm) {
+	case LLM_OPENAI:
+	case LLM_OPENAI_COMPATIBLE:
+		env_add(e, &n, "AETERNA_LLM_PROVIDER", "openai");
+		if (d->llm_api_key && *d->llm_api_key)
+			env_add(e, &n, "OPENAI_API_KEY", d->llm_api_key);
+		env_add(e, &n, "AETERNA_OPENAI_MODEL", d->llm_model);
+		env_add(e, &n, "AETERNA_OPENAI_EMBEDDING_MODEL", d->llm_embedding_model);
+		if (d->llm == LLM_OPENAI_COMPATIBLE)
+			env_add(e, &n, "AETERNA_OPENAI_BASE_URL", d->llm_base_url);
+		break;
+	case LLM_GOOGLE:
+		env_add(e, &n, "AETERNA_LLM_PROVIDER", "google");
+		env_add(e, &n, "AETERNA_GOOGLE_PROJECT_ID", d->google_project);
+		env_add(e, &n, "AETERNA_GOOGLE_LOCATION", d->google_location);
+		env_add(e, &n, "AETERNA_GOOGLE_MODEL", d->llm_model);
+		env_add(e, &n, "AETERNA_GOOGLE_EMBEDDING_MODEL", d->llm_embedding_model);
+		break;
+	case LLM_BEDROCK:
+		env_add(e, &n, "AETERNA_LLM_PROVIDER", "bedrock");
+		env_add(e, &n, "AETERNA_BEDROCK_REGION", d->bedrock_region);
+		env_add(e, &n, "AETERNA_BEDROCK_MODEL", d->llm_model);
+		env_add(e, &n, "AETERNA_BEDROCK_EMBEDDING_MODEL", d->llm_embedding_model);
+		break;
+	default:
+		env_add(e, &n, "AETERNA_LLM_PROVIDER", "none");
+	}
+	if (d->opal == 1) {
+		env_add(e, &n, "AETERNA_AUTH_BACKEND", "cedar");
+		env_add(e, &n, "AETERNA_CEDAR_POLICY_TEXT", "permit(principal, action, resource);");
+		env_add(e, &n, "AETERNA_CEDAR_SCHEMA_TEXT", "entity User;");
+	}
+	return n;
+}
+
+static void emit_env(struct strbuf *out, const struct env *e, size_t n)
+{
+	yaml_key(out, 4, "environment");
+	for (size_t i = 0; i < n; i++)
+		yaml_kv(out, 6, e[i].name, e[i].value);
+}
+
+static void healthcheck(struct strbuf *out, const char *const *test, const char *interval, int retries)
+{
+	yaml_key(out, 4, "healthcheck");
+	strbuf_puts(out, "      test: [");
+	for (size_t i = 0; test[i]; i++) {
+		if (i)
+			strbuf_puts(out, ", ");
+		yaml_quote(out, test[i]);
+	}
+	strbuf_puts(out, "]\n");
+	yaml_kv(out, 6, "interval", interval);
+	yaml_kv(out, 6, "timeout", "5s");
+	yaml_kv_int(out, 6, "retries", retries);
+	yaml_kv(out, 6, "start_period", "10s");
+}
+
+static void depends(struct strbuf *out, const char *service, const char *condition)
+{
+	yaml_key(out, 6, service);
+	yaml_kv(out, 8, "condition", condition);
+}
+
+/* Security settings shared by the server and the migration step (uid 1000, read-only root). */
+static void hardening(struct strbuf *out)
+{
+	yaml_kv(out, 4, "user", "1000:1000");
+	yaml_kv_bool(out, 4, "read_only", true);
+	strbuf_puts(out, "    tmpfs:\n      - \"/tmp\"\n      - \"/app/config:uid=1000,gid=1000\"\n");
+	strbuf_puts(out, "    cap_drop:\n      - \"ALL\"\n");
+	strbuf_puts(out, "    security_opt:\n      - \"no-new-privileges:true\"\n");
+}
+
+void gen_compose(const struct deployment *d, struct strbuf *out)
+{
+	struct env e[64];
+	bool cache_bundled = d->cache != CACHE_EXTERNAL;
+	bool vector_bundled = d->mode != MODE_REMOTE && model_vector_bundled(d);
+	const char *cache_svc = d->cache == CACHE_VALKEY ? "valkey" : "dragonfly";
+	const char *vector_svc = d->vector == VB_QDRANT ? "qdrant" : d->vector == VB_WEAVIATE ? "weaviate" : "mongodb";
+
+	strbuf_puts(out,
+		"# Local Aeterna stack, written by `aeterna setup` (" AETERNA_VERSION ").\n"
+		"# Start: docker compose up -d    Check: curl http://localhost:8080/health\n"
+		"# This file holds credentials: keep it private (mode 0600).\n");
+	yaml_kv(out, 0, "name", "aeterna");
+	yaml_key(out, 0, "services");
+
+	/* the server */
+	yaml_key(out, 2, "aeterna");
+	yaml_kv(out, 4, "image", AETERNA_IMAGE);
+	strbuf_puts(out, "    command: [\"serve\", \"--bind\", \"0.0.0.0\", \"--port\", \"8080\", \"--metrics-port\", \"9090\"]\n");
+	strbuf_puts(out, "    ports:\n      - \"127.0.0.1:8080:8080\"\n      - \"127.0.0.1:9090:9090\"\n");
+	emit_env(out, e, server_env(d, e));
+	yaml_key(out, 4, "depends_on");
+	depends(out, "migrate", "service_completed_successfully");
+	if (pg_bundled(d))
+		depends(out, "postgres", "service_healthy");
+	if (cache_bundled)
+		depends(out, cache_svc, "service_healthy");
+	if (vector_bundled)
+		depends(out, vector_svc, "service_healthy");
+	hardening(out);
+	yaml_kv(out, 4, "restart", "unless-stopped");
+
+	/* migrations, once, before the server */
+	yaml_key(out, 2, "migrate");
+	yaml_kv(out, 4, "image", AETERNA_IMAGE);
+	strbuf_puts(out, "    command: [\"admin\", \"migrate\", \"up\"]\n");
+	size_t n = pg_env(d, e, 0);
+	emit_env(out, e, n);
+	if (pg_bundled(d)) {
+		yaml_key(out, 4, "depends_on");
+		depends(out, "postgres", "service_healthy");
+	}
+	hardening(out);
+	yaml_kv(out, 4, "restart", "no");
+
+	if (pg_bundled(d)) {
+		yaml_key(out, 2, "postgres");
+		yaml_kv(out, 4, "image", POSTGRES_IMAGE);
+		yaml_key(out, 4, "environment");
+		yaml_kv(out, 6, "POSTGRES_DB", "aeterna");
+		yaml_kv(out, 6, "POSTGRES_USER", "aeterna");
+		yaml_kv(out, 6, "POSTGRES_PASSWORD", d->pg_password);
+		strbuf_puts(out, "    volumes:\n      - \"postgres-data:/var/lib/postgresql/data\"\n");
+		static const char *const t[] = { "CMD-SHELL", "pg_isready -U aeterna -d aeterna", NULL };
+		healthcheck(out, t, "5s", 20);
+		yaml_kv(out, 4, "restart", "unless-stopped");
+	}
+	if (cache_bundled) {
+		yaml_key(out, 2, cache_svc);
+		if (d->cache == CACHE_VALKEY) {
+			yaml_kv(out, 4, "image", VALKEY_IMAGE);
+			strbuf_puts(out, "    volumes:\n      - \"cache-data:/data\"\n");
+			static const char *const t[] = { "CMD", "valkey-cli", "ping", NULL };
+			healthcheck(out, t, "5s", 20);
+		} else {
+			yaml_kv(out, 4, "image", DRAGONFLY_IMAGE);
+			strbuf_puts(out, "    ulimits:\n      memlock: -1\n");
+			strbuf_puts(out, "    volumes:\n      - \"cache-data:/data\"\n");
+			static const char *const t[] = { "CMD", "/usr/local/bin/healthcheck.sh", NULL };
+			healthcheck(out, t, "5s", 20);
+		}
+		yaml_kv(out, 4, "restart", "unless-stopped");
+	}
+	if (vector_bundled) {
+		yaml_key(out, 2, vector_svc);
+		if (d->vector == VB_QDRANT) {
+			yaml_kv(out, 4, "image", QDRANT_IMAGE);
+			strbuf_puts(out, "    volumes:\n      - \"vector-data:/qdrant/storage\"\n");
+			static const char *const t[] = { "CMD-SHELL", "bash -c ':> /dev/tcp/127.0.0.1/6333'", NULL };
+			healthcheck(out, t, "5s", 20);
+		} else if (d->vector == VB_WEAVIATE) {
+			yaml_kv(out, 4, "image", WEAVIATE_IMAGE);
+			yaml_key(out, 4, "environment");
+			yaml_kv(out, 6, "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", "true");
+			yaml_kv(out, 6, "PERSISTENCE_DATA_PATH", "/var/lib/weaviate");
+			yaml_kv(out, 6, "DEFAULT_VECTORIZER_MODULE", "none");
+			yaml_kv(out, 6, "CLUSTER_HOSTNAME", "node1");
+			strbuf_puts(out, "    volumes:\n      - \"vector-data:/var/lib/weaviate\"\n");
+			static const char *const t[] = { "CMD-SHELL", "wget -q --spider http://localhost:8080/v1/.well-known/ready", NULL };
+			healthcheck(out, t, "5s", 30);
+		} else {
+			yaml_kv(out, 4, "image", MONGODB_IMAGE);
+			strbuf_puts(out, "    volumes:\n      - \"vector-data:/data/db\"\n");
+			static const char *const t[] = { "CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')", NULL };
+			healthcheck(out, t, "10s", 30);
+		}
+		yaml_kv(out, 4, "restart", "unless-stopped");
+	}
+
+	if (pg_bundled(d) || cache_bundled || vector_bundled) {
+		yaml_key(out, 0, "volumes");
+		if (pg_bundled(d))
+			strbuf_puts(out, "  postgres-data: {}\n");
+		if (cache_bundled)
+			strbuf_puts(out, "  cache-data: {}\n");
+		if (vector_bundled)
+			strbuf_puts(out, "  vector-data: {}\n");
+	}
+}

@@ -1,0 +1,169 @@
+/* values.yaml for charts/aeterna. Only keys the chart defines are written. */
+#include <string.h>
+
+#include "generate.h"
+#include "yaml_out.h"
+
+static const char cedar_policy[] =
+	"// Starter policy written by `aeterna setup`: it allows every request.\n"
+	"// Replace it with your own policies before relying on authorization.\n"
+	"permit(principal, action, resource);\n";
+static const char cedar_schema[] = "entity User;\n";
+
+void gen_values(const struct deployment *d, struct strbuf *out)
+{
+	strbuf_puts(out,
+		"# Values for charts/aeterna, written by `aeterna setup` (" AETERNA_VERSION ").\n"
+		"# Install: helm install aeterna charts/aeterna -n aeterna --create-namespace -f values.yaml\n"
+		"# Re-run `aeterna setup --reconfigure` to change the answers; .aeterna/config.toml holds them.\n");
+	yaml_kv(out, 0, "deploymentMode", model_choice(d, "mode"));
+	if (d->mode != MODE_LOCAL) {
+		yaml_key(out, 0, "remote");
+		yaml_kv(out, 2, "governanceUrl", d->central_url);
+		yaml_kv_bool(out, 2, "syncEnabled", true);
+	}
+
+	yaml_key(out, 0, "postgresql");
+	yaml_key(out, 2, "external");
+	if (d->postgres == PG_CLOUDNATIVEPG) {
+		/* A CloudNativePG Cluster named "aeterna-pg": service aeterna-pg-rw, app database and
+		 * user "app", credentials in the operator's Secret aeterna-pg-app. */
+		yaml_kv(out, 4, "host", "aeterna-pg-rw");
+		yaml_kv_int(out, 4, "port", 5432);
+		yaml_kv(out, 4, "database", "app");
+		yaml_kv(out, 4, "username", "app");
+		yaml_kv(out, 4, "existingSecret", "aeterna-pg-app");
+		yaml_kv(out, 4, "existingSecretPasswordKey", "password");
+	} else {
+		yaml_kv(out, 4, "host", d->pg_host);
+		yaml_kv_int(out, 4, "port", d->pg_port);
+		yaml_kv(out, 4, "database", d->pg_database);
+		yaml_kv(out, 4, "username", d->pg_user);
+		if (d->pg_password && *d->pg_password)
+			yaml_kv(out, 4, "password", d->pg_password);
+	}
+
+	yaml_key(out, 0, "cache");
+	yaml_key(out, 2, "external");
+	yaml_kv(out, 4, "host", d->cache_host);
+	yaml_kv_int(out, 4, "port", d->cache_port);
+	if (d->cache_password && *d->cache_password)
+		yaml_kv(out, 4, "password", d->cache_password);
+
+	if (d->mode != MODE_REMOTE) {
+		yaml_key(out, 0, "vector");
+		yaml_kv(out, 2, "backend", vector_server_name(d->vector));
+		switch (d->vector) {
+		case VB_QDRANT:
+			yaml_key(out, 2, "qdrant");
+			yaml_kv(out, 4, "url", d->qdrant_url);
+			if (d->qdrant_api_key && *d->qdrant_api_key)
+				yaml_kv(out, 4, "apiKey", d->qdrant_api_key);
+			break;
+		case VB_WEAVIATE:
+			yaml_key(out, 2, "weaviate");
+			yaml_kv(out, 4, "url", d->weaviate_url);
+			if (d->weaviate_api_key && *d->weaviate_api_key)
+				yaml_kv(out, 4, "apiKey", d->weaviate_api_key);
+			break;
+		case VB_MONGODB:
+			yaml_key(out, 2, "mongodb");
+			yaml_kv(out, 4, "uri", d->mongodb_uri);
+			break;
+		case VB_PINECONE:
+			yaml_key(out, 2, "pinecone");
+			yaml_kv(out, 4, "apiKey", d->pinecone_api_key);
+			yaml_kv(out, 4, "environment", d->pinecone_environment);
+			yaml_kv(out, 4, "indexName", d->pinecone_index);
+			break;
+		case VB_VERTEX_AI:
+			yaml_key(out, 2, "vertexAi");
+			yaml_kv(out, 4, "projectId", d->vertex_project);
+			yaml_kv(out, 4, "location", d->vertex_region);
+			yaml_kv(out, 4, "indexEndpoint", d->vertex_endpoint);
+			yaml_kv(out, 4, "deployedIndexId", d->vertex_deployed_index);
+			break;
+		case VB_DATABRICKS:
+			yaml_key(out, 2, "databricks");
+			yaml_kv(out, 4, "host", d->databricks_url);
+			yaml_kv(out, 4, "token", d->databricks_token);
+			yaml_kv(out, 4, "catalog", d->databricks_catalog);
+			yaml_kv(out, 4, "schema", d->databricks_schema);
+			break;
+		}
+
+		yaml_key(out, 0, "llm");
+		switch (d->llm) {
+		case LLM_OPENAI:
+		case LLM_OPENAI_COMPATIBLE:
+			yaml_kv(out, 2, "provider", "openai");
+			yaml_key(out, 2, "openai");
+			if (d->llm_api_key && *d->llm_api_key)
+				yaml_kv(out, 4, "apiKey", d->llm_api_key);
+			yaml_kv(out, 4, "model", d->llm_model);
+			yaml_kv(out, 4, "embeddingModel", d->llm_embedding_model);
+			if (d->llm == LLM_OPENAI_COMPATIBLE)
+				yaml_kv(out, 4, "baseUrl", d->llm_base_url);
+			break;
+		case LLM_GOOGLE:
+			yaml_kv(out, 2, "provider", "google");
+			yaml_key(out, 2, "google");
+			yaml_kv(out, 4, "projectId", d->google_project);
+			yaml_kv(out, 4, "location", d->google_location);
+			yaml_kv(out, 4, "model", d->llm_model);
+			yaml_kv(out, 4, "embeddingModel", d->llm_embedding_model);
+			break;
+		case LLM_BEDROCK:
+			yaml_kv(out, 2, "provider", "bedrock");
+			yaml_key(out, 2, "bedrock");
+			yaml_kv(out, 4, "region", d->bedrock_region);
+			yaml_kv(out, 4, "model", d->llm_model);
+			yaml_kv(out, 4, "embeddingModel", d->llm_embedding_model);
+			break;
+		default:
+			yaml_kv(out, 2, "provider", "none");
+		}
+
+		yaml_key(out, 0, "auth");
+		if (d->opal == 1) {
+			yaml_kv(out, 2, "backend", "cedar");
+			yaml_key(out, 2, "cedar");
+			yaml_block(out, 4, "policyText", cedar_policy);
+			yaml_block(out, 4, "schemaText", cedar_schema);
+		} else {
+			yaml_kv(out, 2, "backend", "none");
+		}
+	}
+
+	yaml_key(out, 0, "ingress");
+	yaml_kv_bool(out, 2, "enabled", d->ingress == 1);
+	if (d->ingress == 1) {
+		yaml_key(out, 2, "hosts");
+		strbuf_puts(out, "    - host: ");
+		yaml_quote(out, d->ingress_host);
+		strbuf_puts(out, "\n      paths:\n        - path: \"/\"\n          pathType: \"Prefix\"\n");
+		if (d->ingress_tls == 1) {
+			yaml_key(out, 2, "tls");
+			strbuf_puts(out, "    - secretName: ");
+			struct strbuf name = {0};
+			strbuf_printf(&name, "%s-tls", d->ingress_host);
+			for (size_t i = 0; i < name.len; i++)
+				if (name.buf[i] == '.')
+					name.buf[i] = '-';
+			yaml_quote(out, strbuf_str(&name));
+			strbuf_free(&name);
+			strbuf_puts(out, "\n      hosts:\n        - ");
+			yaml_quote(out, d->ingress_host);
+			strbuf_putc(out, '\n');
+		}
+	}
+	yaml_key(out, 0, "metrics");
+	yaml_key(out, 2, "serviceMonitor");
+	yaml_kv_bool(out, 4, "enabled", d->service_monitor == 1);
+	yaml_key(out, 0, "networkPolicy");
+	yaml_kv_bool(out, 2, "enabled", d->network_policy == 1);
+	yaml_key(out, 0, "autoscaling");
+	yaml_kv_bool(out, 2, "enabled", d->hpa == 1);
+	yaml_key(out, 0, "podDisruptionBudget");
+	yaml_kv_bool(out, 2, "enabled", d->pdb == 1);
+}

@@ -1,0 +1,33 @@
+/* generate.h — the writers. Each turns a complete model (after model_apply_defaults and a
+ * clean model_check) into one file's text, appended to a caller-owned strbuf. Output is
+ * deterministic: the same model gives byte-identical text. */
+#ifndef AETERNA_GENERATE_H
+#define AETERNA_GENERATE_H
+
+#include "diag.h"
+#include "error.h"
+#include "model.h"
+#include "strbuf.h"
+
+#define AETERNA_IMAGE "ghcr.io/kikokikok/aeterna:v" AETERNA_SERVER_VERSION
+
+/* values.yaml for charts/aeterna (kubernetes target). */
+void gen_values(const struct deployment *d, struct strbuf *out);
+/* docker-compose.yaml (docker-compose target). */
+void gen_compose(const struct deployment *d, struct strbuf *out);
+/* .aeterna/config.toml: every relevant answer, secrets included (the file is mode 0600). */
+void gen_config_toml(const struct deployment *d, struct strbuf *out);
+/* opencode.json: existing (may be NULL) is the current file's text; the `mcp.aeterna` entry is
+ * set and every other key kept. Returns 0, or -1 with err when existing is not a JSON object
+ * (position included) — nothing should be written then. */
+int gen_opencode(const struct deployment *d, const char *existing, const char *existing_name,
+		 struct strbuf *out, struct ae_error *err);
+/* The MCP URL clients use for this deployment. Caller owns the result (malloc'ed). */
+char *mcp_url(const struct deployment *d);
+
+/* Loads config.toml text into d (fields present in the file; others stay unset).
+ * Problems go to diags with file:line:col; returns the number of errors. */
+size_t model_load_toml(struct deployment *d, const char *text, const char *path,
+		       struct diag_list *diags);
+
+#endif

@@ -1,0 +1,604 @@
+#include "model.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const target_names[] = { "kubernetes", "docker-compose", "opencode-only", NULL };
+static const char *const mode_names[] = { "local", "hybrid", "remote", NULL };
+static const char *const auth_names[] = { "api-key", "oauth2", "service-account", NULL };
+static const char *const vector_names[] = { "qdrant", "weaviate", "mongodb", "pinecone", "vertex-ai", "databricks", NULL };
+static const char *const placement_names[] = { "bundled", "external", NULL };
+static const char *const cache_names[] = { "dragonfly", "valkey", "external", NULL };
+static const char *const pg_names[] = { "cloudnativepg", "external", NULL };
+static const char *const sslmode_names[] = { "disable", "allow", "prefer", "require", "verify-ca", "verify-full", NULL };
+static const char *const llm_names[] = { "none", "openai", "openai-compatible", "google", "bedrock", NULL };
+static const char *const scope_names[] = { "project", "user", NULL };
+
+#define OFF(m) offsetof(struct deployment, m)
+#define S(sec, k, fl, grp, m, hlp, ph) { sec, k, fl, grp, hlp, F_STRING, OFF(m), NULL, 0, 0, false, NULL, ph }
+#define SECRET(sec, k, fl, grp, m, hlp, env) { sec, k, fl, grp, hlp, F_STRING, OFF(m), NULL, 0, 0, true, env, "SECRET" }
+#define E(sec, k, fl, grp, m, names, hlp) { sec, k, fl, grp, hlp, F_ENUM, OFF(m), names, 0, 0, false, NULL, NULL }
+#define I(sec, k, fl, grp, m, lo, hi, hlp) { sec, k, fl, grp, hlp, F_INT, OFF(m), NULL, lo, hi, false, NULL, "N" }
+#define B(sec, k, fl, grp, m, hlp) { sec, k, fl, grp, hlp, F_BOOL, OFF(m), NULL, 0, 0, false, NULL, NULL }
+
+const struct field model_fields[] = {
+	E("setup", "target", "target", "Deployment", target, target_names, "where Aeterna runs"),
+	E("setup", "mode", "mode", "Deployment", mode, mode_names, "local, hybrid (local + central sync) or remote (thin client)"),
+
+	S("central", "url", "central-url", "Central server (hybrid/remote)", central_url, "central Aeterna server URL (http or https)", "URL"),
+	E("central", "auth_method", "central-auth", "Central server (hybrid/remote)", central_auth, auth_names, "how this instance authenticates to the central server"),
+	SECRET("central", "credential", "central-credential", "Central server (hybrid/remote)", central_credential, "API key, OAuth2 client secret or service-account token", "AETERNA_CENTRAL_CREDENTIAL"),
+
+	I("hybrid", "cache_size_mb", "cache-size-mb", "Hybrid", cache_size_mb, 16, 1048576, "local cache size in MiB"),
+	B("hybrid", "offline_cedar", "offline-cedar", "Hybrid", offline_cedar, "keep a local Cedar agent for offline policy decisions"),
+	I("hybrid", "sync_interval_seconds", "sync-interval", "Hybrid", sync_interval, 10, 86400, "seconds between syncs with the central server"),
+
+	E("vector", "backend", "vector-backend", "Vector store (local/hybrid)", vector, vector_names, "vector backend"),
+	E("vector", "deployment", "vector-deployment", "Vector store (local/hybrid)", vector_placement, placement_names, "bundled with the deployment, or an external service (qdrant, weaviate, mongodb)"),
+	S("vector", "qdrant_url", "qdrant-url", "Vector store (local/hybrid)", qdrant_url, "Qdrant URL (gRPC port, e.g. http://qdrant:6334)", "URL"),
+	SECRET("vector", "qdrant_api_key", "qdrant-api-key", "Vector store (local/hybrid)", qdrant_api_key, "Qdrant API key (optional)", "QDRANT_API_KEY"),
+	S("vector", "weaviate_url", "weaviate-url", "Vector store (local/hybrid)", weaviate_url, "Weaviate URL", "URL"),
+	SECRET("vector", "weaviate_api_key", "weaviate-api-key", "Vector store (local/hybrid)", weaviate_api_key, "Weaviate API key (optional)", "WEAVIATE_API_KEY"),
+	SECRET("vector", "mongodb_uri", "mongodb-uri", "Vector store (local/hybrid)", mongodb_uri, "MongoDB URI (mongodb:// or mongodb+srv://)", "MONGODB_URI"),
+	SECRET("vector", "pinecone_api_key", "pinecone-api-key", "Vector store (local/hybrid)", pinecone_api_key, "Pinecone API key", "PINECONE_API_KEY"),
+	S("vector", "pinecone_environment", "pinecone-environment", "Vector store (local/hybrid)", pinecone_environment, "Pinecone environment", "ENV"),
+	S("vector", "pinecone_index", "pinecone-index", "Vector store (local/hybrid)", pinecone_index, "Pinecone index name", "NAME"),
+	S("vector", "vertex_project", "vertex-project", "Vector store (local/hybrid)", vertex_project, "Google Cloud project of the Vertex AI index", "ID"),
+	S("vector", "vertex_region", "vertex-region", "Vector store (local/hybrid)", vertex_region, "Vertex AI region", "REGION"),
+	S("vector", "vertex_endpoint", "vertex-endpoint", "Vector store (local/hybrid)", vertex_endpoint, "Vertex AI index endpoint", "ENDPOINT"),
+	S("vector", "vertex_deployed_index", "vertex-deployed-index", "Vector store (local/hybrid)", vertex_deployed_index, "Vertex AI deployed index id", "ID"),
+	S("vector", "databricks_url", "databricks-url", "Vector store (local/hybrid)", databricks_url, "Databricks workspace URL", "URL"),
+	SECRET("vector", "databricks_token", "databricks-token", "Vector store (local/hybrid)", databricks_token, "Databricks token", "DATABRICKS_TOKEN"),
+	S("vector", "databricks_catalog", "databricks-catalog", "Vector store (local/hybrid)", databricks_catalog, "Unity Catalog name", "NAME"),
+	S("vector", "databricks_schema", "databricks-schema", "Vector store (local/hybrid)", databricks_schema, "schema name", "NAME"),
+
+	E("cache", "kind", "cache", "Cache (local/hybrid)", cache, cache_names, "Redis-compatible cache"),
+	S("cache", "host", "cache-host", "Cache (local/hybrid)", cache_host, "cache host", "HOST"),
+	I("cache", "port", "cache-port", "Cache (local/hybrid)", cache_port, 1, 65535, "cache port"),
+	SECRET("cache", "password", "cache-password", "Cache (local/hybrid)", cache_password, "cache password (recorded; server 0.8.0-rc.12 does not send one)", "AETERNA_CACHE_PASSWORD"),
+
+	E("postgresql", "kind", "postgres", "PostgreSQL (local/hybrid)", postgres, pg_names, "CloudNativePG (a postgres container with docker-compose) or external"),
+	S("postgresql", "host", "postgres-host", "PostgreSQL (local/hybrid)", pg_host, "PostgreSQL host", "HOST"),
+	I("postgresql", "port", "postgres-port", "PostgreSQL (local/hybrid)", pg_port, 1, 65535, "PostgreSQL port"),
+	S("postgresql", "database", "postgres-database", "PostgreSQL (local/hybrid)", pg_database, "database name", "NAME"),
+	S("postgresql", "user", "postgres-user", "PostgreSQL (local/hybrid)", pg_user, "user name", "USER"),
+	SECRET("postgresql", "password", "postgres-password", "PostgreSQL (local/hybrid)", pg_password, "password", "AETERNA_POSTGRES_PASSWORD"),
+	E("postgresql", "sslmode", "postgres-sslmode", "PostgreSQL (local/hybrid)", pg_sslmode, sslmode_names, "sslmode (recorded; the server has no setting for it)"),
+
+	B("authorization", "opal", "opal", "Authorization", opal, "OPAL/Cedar policy-based authorization"),
+
+	E("llm", "provider", "llm", "LLM", llm, llm_names, "LLM provider (openai-compatible: Ollama, vLLM, … via a base URL)"),
+	SECRET("llm", "api_key", "llm-api-key", "LLM", llm_api_key, "API key", "OPENAI_API_KEY"),
+	S("llm", "model", "llm-model", "LLM", llm_model, "chat model", "MODEL"),
+	S("llm", "embedding_model", "llm-embedding-model", "LLM", llm_embedding_model, "embedding model", "MODEL"),
+	S("llm", "base_url", "llm-base-url", "LLM", llm_base_url, "base URL of an OpenAI-compatible server", "URL"),
+	S("llm", "google_project", "google-project", "LLM", google_project, "Google Cloud project", "ID"),
+	S("llm", "google_location", "google-location", "LLM", google_location, "Google Cloud location", "REGION"),
+	S("llm", "bedrock_region", "bedrock-region", "LLM", bedrock_region, "AWS region for Bedrock", "REGION"),
+
+	B("opencode", "enabled", "opencode", "OpenCode", opencode, "write an OpenCode MCP entry for Aeterna"),
+	E("opencode", "scope", "opencode-scope", "OpenCode", opencode_scope, scope_names, "project opencode.json, or the user file ~/.config/opencode/opencode.json"),
+
+	B("kubernetes", "ingress", "ingress", "Kubernetes", ingress, "expose the server through an Ingress"),
+	S("kubernetes", "ingress_host", "ingress-host", "Kubernetes", ingress_host, "Ingress host name", "HOST"),
+	B("kubernetes", "ingress_tls", "ingress-tls", "Kubernetes", ingress_tls, "TLS on the Ingress (secret <host>-tls)"),
+	B("kubernetes", "service_monitor", "service-monitor", "Kubernetes", service_monitor, "Prometheus Operator ServiceMonitor"),
+	B("kubernetes", "network_policy", "network-policy", "Kubernetes", network_policy, "deny-by-default NetworkPolicy"),
+	B("kubernetes", "hpa", "hpa", "Kubernetes", hpa, "HorizontalPodAutoscaler"),
+	B("kubernetes", "pdb", "pdb", "Kubernetes", pdb, "PodDisruptionBudget"),
+};
+const size_t model_field_count = sizeof(model_fields) / sizeof(model_fields[0]);
+
+const struct field *model_field_by_flag(const char *flag)
+{
+	for (size_t i = 0; i < model_field_count; i++)
+		if (strcmp(model_fields[i].flag, flag) == 0)
+			return &model_fields[i];
+	return NULL;
+}
+
+const struct field *model_field_by_key(const char *section, const char *key)
+{
+	for (size_t i = 0; i < model_field_count; i++)
+		if (strcmp(model_fields[i].section, section) == 0 && strcmp(model_fields[i].key, key) == 0)
+			return &model_fields[i];
+	return NULL;
+}
+
+char **model_str(struct deployment *d, const struct field *f) { return (char **)((char *)d + f->offset); }
+int *model_int(struct deployment *d, const struct field *f) { return (int *)((char *)d + f->offset); }
+
+static const char *str_of(const struct deployment *d, const struct field *f)
+{
+	return *(char *const *)((const char *)d + f->offset);
+}
+static int int_of(const struct deployment *d, const struct field *f)
+{
+	return *(const int *)((const char *)d + f->offset);
+}
+
+bool model_is_set(const struct deployment *d, const struct field *f)
+{
+	return f->type == F_STRING ? str_of(d, f) != NULL : int_of(d, f) != UNSET;
+}
+
+void model_init(struct deployment *d)
+{
+	memset(d, 0, sizeof(*d));
+	for (size_t i = 0; i < model_field_count; i++)
+		if (model_fields[i].type != F_STRING)
+			*model_int(d, &model_fields[i]) = UNSET;
+}
+
+void model_free(struct deployment *d)
+{
+	for (size_t i = 0; i < model_field_count; i++)
+		if (model_fields[i].type == F_STRING)
+			free(*model_str(d, &model_fields[i]));
+	model_init(d);
+}
+
+int model_copy(struct deployment *dst, const struct deployment *src)
+{
+	model_free(dst);
+	*dst = *src;
+	for (size_t i = 0; i < model_field_count; i++)
+		if (model_fields[i].type == F_STRING)
+			*model_str(dst, &model_fields[i]) = NULL;
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (f->type != F_STRING || !str_of(src, f))
+			continue;
+		char *c = strdup(str_of(src, f));
+		if (!c) {
+			model_free(dst);
+			return -1;
+		}
+		*model_str(dst, f) = c;
+	}
+	return 0;
+}
+
+static int parse_enum(const struct field *f, const char *text)
+{
+	char norm[64];
+	size_t n = 0;
+	for (; text[n] && n + 1 < sizeof(norm); n++)
+		norm[n] = text[n] == '_' ? '-' : (char)tolower((unsigned char)text[n]);
+	norm[n] = '\0';
+	for (int i = 0; f->choices[i]; i++)
+		if (strcmp(f->choices[i], norm) == 0)
+			return i;
+	return UNSET;
+}
+
+static void choices_list(const struct field *f, char *buf, size_t size)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; f->choices[i]; i++) {
+		int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", f->choices[i]);
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+}
+
+int model_set_text(struct deployment *d, const struct field *f, const char *text,
+		   struct ae_error *err)
+{
+	switch (f->type) {
+	case F_STRING: {
+		char *c = strdup(text);
+		if (!c)
+			return ae_error_set(err, "out of memory");
+		free(*model_str(d, f));
+		*model_str(d, f) = c;
+		return 0;
+	}
+	case F_INT: {
+		char *end;
+		errno = 0;
+		long v = strtol(text, &end, 10);
+		if (errno || end == text || *end || v < f->min || v > f->max)
+			return ae_error_set(err, "--%s must be a whole number from %d to %d, got '%s'",
+					    f->flag, f->min, f->max, text);
+		*model_int(d, f) = (int)v;
+		return 0;
+	}
+	case F_BOOL:
+		if (!strcmp(text, "true") || !strcmp(text, "yes") || !strcmp(text, "on") || !strcmp(text, "1")) {
+			*model_int(d, f) = 1;
+			return 0;
+		}
+		if (!strcmp(text, "false") || !strcmp(text, "no") || !strcmp(text, "off") || !strcmp(text, "0")) {
+			*model_int(d, f) = 0;
+			return 0;
+		}
+		return ae_error_set(err, "--%s must be true or false, got '%s'", f->flag, text);
+	case F_ENUM: {
+		int v = parse_enum(f, text);
+		if (v == UNSET) {
+			char list[256];
+			choices_list(f, list, sizeof(list));
+			return ae_error_set(err, "--%s must be one of %s, got '%s'", f->flag, list, text);
+		}
+		*model_int(d, f) = v;
+		return 0;
+	}
+	}
+	return ae_error_set(err, "internal: unknown field type");
+}
+
+void model_format(const struct deployment *d, const struct field *f, bool mask, struct strbuf *out)
+{
+	if (!model_is_set(d, f))
+		return;
+	switch (f->type) {
+	case F_STRING:
+		if (mask && f->secret)
+			strbuf_puts(out, *str_of(d, f) ? "********" : "");
+		else
+			strbuf_puts(out, str_of(d, f));
+		break;
+	case F_INT: strbuf_printf(out, "%d", int_of(d, f)); break;
+	case F_BOOL: strbuf_puts(out, int_of(d, f) ? "true" : "false"); break;
+	case F_ENUM: strbuf_puts(out, f->choices[int_of(d, f)]); break;
+	}
+}
+
+const char *model_choice(const struct deployment *d, const char *flag)
+{
+	const struct field *f = model_field_by_flag(flag);
+	if (!f || f->type != F_ENUM || int_of(d, f) == UNSET)
+		return "";
+	return f->choices[int_of(d, f)];
+}
+
+const char *vector_server_name(int vector)
+{
+	static const char *const names[] = { "qdrant", "weaviate", "mongodb", "pinecone", "vertex_ai", "databricks" };
+	return vector >= 0 && vector <= VB_DATABRICKS ? names[vector] : "";
+}
+
+bool model_vector_bundled(const struct deployment *d)
+{
+	return (d->vector == VB_QDRANT || d->vector == VB_WEAVIATE || d->vector == VB_MONGODB) &&
+	       d->vector_placement == PLACE_BUNDLED;
+}
+
+bool model_url_is_http(const char *url)
+{
+	const char *rest;
+	if (!strncmp(url, "http://", 7))
+		rest = url + 7;
+	else if (!strncmp(url, "https://", 8))
+		rest = url + 8;
+	else
+		return false;
+	if (!*rest || *rest == '/' || *rest == ':')
+		return false;
+	for (const char *p = rest; *p && *p != '/'; p++)
+		if (isspace((unsigned char)*p))
+			return false;
+	return true;
+}
+
+/* ---- relevance ---- */
+
+static bool in_section(const struct field *f, const char *s) { return strcmp(f->section, s) == 0; }
+
+bool model_field_relevant(const struct deployment *d, const struct field *f)
+{
+	const char *fl = f->flag;
+	bool stores = d->mode != MODE_REMOTE && d->target != TARGET_OPENCODE_ONLY;
+	if (in_section(f, "setup"))
+		return true;
+	if (in_section(f, "central"))
+		return d->mode == MODE_HYBRID || d->mode == MODE_REMOTE;
+	if (in_section(f, "hybrid"))
+		return d->mode == MODE_HYBRID;
+	if (in_section(f, "vector")) {
+		if (!stores)
+			return false;
+		if (!strcmp(fl, "vector-backend"))
+			return true;
+		if (!strcmp(fl, "vector-deployment"))
+			return d->vector == VB_QDRANT || d->vector == VB_WEAVIATE || d->vector == VB_MONGODB;
+		if (!strncmp(fl, "qdrant-", 7))
+			return d->vector == VB_QDRANT;
+		if (!strncmp(fl, "weaviate-", 9))
+			return d->vector == VB_WEAVIATE;
+		if (!strncmp(fl, "mongodb-", 8))
+			return d->vector == VB_MONGODB;
+		if (!strncmp(fl, "pinecone-", 9))
+			return d->vector == VB_PINECONE;
+		if (!strncmp(fl, "vertex-", 7))
+			return d->vector == VB_VERTEX_AI;
+		if (!strncmp(fl, "databricks-", 11))
+			return d->vector == VB_DATABRICKS;
+		return false;
+	}
+	/* The server needs PostgreSQL and its cache at boot in every mode. */
+	bool server = d->target != TARGET_OPENCODE_ONLY;
+	if (in_section(f, "cache"))
+		return server;
+	if (in_section(f, "postgresql")) {
+		if (!server)
+			return false;
+		if (!strcmp(fl, "postgres"))
+			return true;
+		if (d->postgres == PG_CLOUDNATIVEPG) /* the deployment owns host and TLS; the password is docker-compose's */
+			return !strcmp(fl, "postgres-password");
+		return true;
+	}
+	if (in_section(f, "authorization"))
+		return d->target != TARGET_OPENCODE_ONLY && d->mode != MODE_REMOTE;
+	if (in_section(f, "llm")) {
+		if (d->target == TARGET_OPENCODE_ONLY || d->mode == MODE_REMOTE)
+			return false;
+		if (!strcmp(fl, "llm"))
+			return true;
+		switch (d->llm) {
+		case LLM_OPENAI:
+			return !strcmp(fl, "llm-api-key") || !strcmp(fl, "llm-model") || !strcmp(fl, "llm-embedding-model");
+		case LLM_OPENAI_COMPATIBLE:
+			return !strcmp(fl, "llm-api-key") || !strcmp(fl, "llm-model") ||
+			       !strcmp(fl, "llm-embedding-model") || !strcmp(fl, "llm-base-url");
+		case LLM_GOOGLE:
+			return !strcmp(fl, "llm-model") || !strcmp(fl, "llm-embedding-model") ||
+			       !strncmp(fl, "google-", 7);
+		case LLM_BEDROCK:
+			return !strcmp(fl, "llm-model") || !strcmp(fl, "llm-embedding-model") ||
+			       !strcmp(fl, "bedrock-region");
+		default:
+			return false;
+		}
+	}
+	if (in_section(f, "opencode"))
+		return !strcmp(fl, "opencode") || d->opencode == 1 || d->target == TARGET_OPENCODE_ONLY;
+	if (in_section(f, "kubernetes")) {
+		if (d->target == TARGET_OPENCODE_ONLY)
+			return false;
+		if (!strcmp(fl, "ingress-host") || !strcmp(fl, "ingress-tls"))
+			return d->ingress == 1;
+		return true;
+	}
+	return false;
+}
+
+/* ---- defaults ---- */
+
+static int set_default_str(struct deployment *d, const char *flag, const char *value, struct ae_error *err)
+{
+	const struct field *f = model_field_by_flag(flag);
+	if (model_is_set(d, f))
+		return 0;
+	return model_set_text(d, f, value, err);
+}
+
+static void set_default_int(struct deployment *d, const char *flag, int value)
+{
+	const struct field *f = model_field_by_flag(flag);
+	if (!model_is_set(d, f))
+		*model_int(d, f) = value;
+}
+
+/* A random password from /dev/urandom (alphanumeric, 24 characters). */
+static int random_password(char *out, size_t size, struct ae_error *err)
+{
+	static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	unsigned char raw[64];
+	int fd = open("/dev/urandom", O_RDONLY);
+	if (fd < 0 || read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw)) {
+		if (fd >= 0)
+			close(fd);
+		return ae_error_set(err, "cannot read /dev/urandom to generate a password");
+	}
+	close(fd);
+	size_t n = size - 1 < 24 ? size - 1 : 24;
+	for (size_t i = 0; i < n; i++)
+		out[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
+	out[n] = '\0';
+	return 0;
+}
+
+int model_apply_defaults(struct deployment *d, struct ae_error *err)
+{
+	set_default_int(d, "target", TARGET_KUBERNETES);
+	set_default_int(d, "mode", MODE_LOCAL);
+
+	if (d->mode != MODE_LOCAL)
+		set_default_int(d, "central-auth", AUTH_API_KEY);
+	if (d->mode == MODE_HYBRID) {
+		set_default_int(d, "cache-size-mb", 512);
+		set_default_int(d, "offline-cedar", 1);
+		set_default_int(d, "sync-interval", 300);
+	}
+	bool stores = d->mode != MODE_REMOTE && d->target != TARGET_OPENCODE_ONLY;
+	if (stores) {
+		set_default_int(d, "vector-backend", VB_QDRANT);
+		if (d->vector == VB_QDRANT || d->vector == VB_WEAVIATE || d->vector == VB_MONGODB)
+			set_default_int(d, "vector-deployment", PLACE_BUNDLED);
+		bool bundled = model_vector_bundled(d);
+		int rc = 0;
+		if (d->vector == VB_QDRANT && bundled)
+			rc = set_default_str(d, "qdrant-url", "http://aeterna-qdrant:6334", err);
+		else if (d->vector == VB_WEAVIATE && bundled)
+			rc = set_default_str(d, "weaviate-url", "http://aeterna-weaviate:8080", err);
+		else if (d->vector == VB_MONGODB && bundled)
+			rc = set_default_str(d, "mongodb-uri", "mongodb://aeterna-mongodb:27017", err);
+		if (rc)
+			return rc;
+	}
+	if (d->target != TARGET_OPENCODE_ONLY) {
+		int rc;
+		set_default_int(d, "cache", CACHE_DRAGONFLY);
+		if (d->cache == CACHE_DRAGONFLY && (rc = set_default_str(d, "cache-host", "aeterna-dragonfly", err)))
+			return rc;
+		if (d->cache == CACHE_VALKEY && (rc = set_default_str(d, "cache-host", "aeterna-valkey", err)))
+			return rc;
+		set_default_int(d, "cache-port", 6379);
+
+		set_default_int(d, "postgres", PG_CLOUDNATIVEPG);
+		if (d->postgres == PG_EXTERNAL) {
+			set_default_int(d, "postgres-port", 5432);
+			if ((rc = set_default_str(d, "postgres-database", "aeterna", err)) ||
+			    (rc = set_default_str(d, "postgres-user", "aeterna", err)))
+				return rc;
+			set_default_int(d, "postgres-sslmode", SSL_PREFER);
+		} else if (!d->pg_password) {
+			/* docker-compose's own database: a generated password, kept on reconfigure */
+			char pw[32];
+			if (random_password(pw, sizeof(pw), err) < 0 ||
+			    set_default_str(d, "postgres-password", pw, err) < 0)
+				return -1;
+		}
+	}
+	if (stores) {
+		int rc;
+		set_default_int(d, "opal", 0);
+		set_default_int(d, "llm", LLM_NONE);
+		switch (d->llm) {
+		case LLM_OPENAI:
+			if ((rc = set_default_str(d, "llm-model", "gpt-4o-mini", err)) ||
+			    (rc = set_default_str(d, "llm-embedding-model", "text-embedding-3-small", err)))
+				return rc;
+			break;
+		case LLM_OPENAI_COMPATIBLE:
+			if ((rc = set_default_str(d, "llm-base-url", "http://ollama:11434/v1", err)) ||
+			    (rc = set_default_str(d, "llm-model", "llama3.1", err)) ||
+			    (rc = set_default_str(d, "llm-embedding-model", "nomic-embed-text", err)))
+				return rc;
+			break;
+		case LLM_GOOGLE:
+			if ((rc = set_default_str(d, "google-location", "us-central1", err)) ||
+			    (rc = set_default_str(d, "llm-model", "gemini-2.0-flash", err)) ||
+			    (rc = set_default_str(d, "llm-embedding-model", "text-embedding-005", err)))
+				return rc;
+			break;
+		case LLM_BEDROCK:
+			if ((rc = set_default_str(d, "llm-model", "anthropic.claude-3-5-sonnet-20240620-v1:0", err)) ||
+			    (rc = set_default_str(d, "llm-embedding-model", "amazon.titan-embed-text-v2:0", err)))
+				return rc;
+			break;
+		default:
+			break;
+		}
+	}
+	set_default_int(d, "opencode", 1);
+	if (d->opencode == 1 || d->target == TARGET_OPENCODE_ONLY)
+		set_default_int(d, "opencode-scope", OPENCODE_PROJECT);
+	if (d->target != TARGET_OPENCODE_ONLY) {
+		set_default_int(d, "ingress", 0);
+		if (d->ingress == 1)
+			set_default_int(d, "ingress-tls", 1);
+		set_default_int(d, "service-monitor", 0);
+		set_default_int(d, "network-policy", 0);
+		set_default_int(d, "hpa", 0);
+		set_default_int(d, "pdb", 0);
+	}
+	return 0;
+}
+
+/* ---- checks ---- */
+
+static bool valid_hostname(const char *h)
+{
+	size_t n = strlen(h), label = 0;
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = h[i];
+		if (c == '.') {
+			if (label == 0 || h[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!(isalnum((unsigned char)c) || c == '-') || (c == '-' && label == 0) || ++label > 63)
+			return false;
+		if (isupper((unsigned char)c))
+			return false;
+	}
+	return h[n - 1] != '-' && h[n - 1] != '.';
+}
+
+#define ERR(...) (diag_add(diags, DIAG_ERROR, source, 0, 0, __VA_ARGS__), errors++)
+
+size_t model_check(const struct deployment *d, struct diag_list *diags, const char *source)
+{
+	size_t errors = 0;
+	const char *why_mode = d->mode == MODE_HYBRID ? "--mode hybrid" : "--mode remote";
+	/* required strings, per what is relevant */
+	struct { const char *flag; bool needed; const char *why; } req[] = {
+		{ "central-url", d->mode != MODE_LOCAL, why_mode },
+		{ "central-credential", d->mode != MODE_LOCAL && d->central_auth == AUTH_API_KEY, "--central-auth api-key" },
+		{ "qdrant-url", d->vector == VB_QDRANT, "--vector-backend qdrant" },
+		{ "weaviate-url", d->vector == VB_WEAVIATE, "--vector-backend weaviate" },
+		{ "mongodb-uri", d->vector == VB_MONGODB, "--vector-backend mongodb" },
+		{ "pinecone-api-key", d->vector == VB_PINECONE, "--vector-backend pinecone" },
+		{ "pinecone-environment", d->vector == VB_PINECONE, "--vector-backend pinecone" },
+		{ "pinecone-index", d->vector == VB_PINECONE, "--vector-backend pinecone" },
+		{ "vertex-project", d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
+		{ "vertex-region", d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
+		{ "vertex-endpoint", d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
+		{ "vertex-deployed-index", d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
+		{ "databricks-url", d->vector == VB_DATABRICKS, "--vector-backend databricks" },
+		{ "databricks-token", d->vector == VB_DATABRICKS, "--vector-backend databricks" },
+		{ "databricks-catalog", d->vector == VB_DATABRICKS, "--vector-backend databricks" },
+		{ "databricks-schema", d->vector == VB_DATABRICKS, "--vector-backend databricks" },
+		{ "cache-host", d->cache == CACHE_EXTERNAL, "--cache external" },
+		{ "postgres-host", d->postgres == PG_EXTERNAL, "--postgres external" },
+		{ "llm-api-key", d->llm == LLM_OPENAI, "--llm openai" },
+		{ "google-project", d->llm == LLM_GOOGLE, "--llm google" },
+		{ "bedrock-region", d->llm == LLM_BEDROCK, "--llm bedrock" },
+		{ "ingress-host", d->ingress == 1, "--ingress" },
+	};
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
+		const struct field *f = model_field_by_flag(req[i].flag);
+		if (!req[i].needed || !model_field_relevant(d, f))
+			continue;
+		const char *v = str_of(d, f);
+		if (!v || !*v) {
+			if (f->secret)
+				ERR("missing --%s (required for %s; or set %s, or use --%s-file PATH)",
+				    f->flag, req[i].why, f->env, f->flag);
+			else
+				ERR("missing --%s (required for %s)", f->flag, req[i].why);
+		}
+	}
+	/* shapes */
+	const char *urls[] = { "central-url", "qdrant-url", "weaviate-url", "databricks-url", "llm-base-url" };
+	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
+		const struct field *f = model_field_by_flag(urls[i]);
+		const char *v = str_of(d, f);
+		if (v && *v && model_field_relevant(d, f) && !model_url_is_http(v))
+			ERR("--%s must be an http:// or https:// URL with a host, got '%s'", f->flag, v);
+	}
+	if (d->mongodb_uri && *d->mongodb_uri && d->vector == VB_MONGODB &&
+	    strncmp(d->mongodb_uri, "mongodb://", 10) && strncmp(d->mongodb_uri, "mongodb+srv://", 14))
+		ERR("--mongodb-uri must start with mongodb:// or mongodb+srv://");
+	if (d->llm == LLM_OPENAI && d->llm_api_key && *d->llm_api_key && model_field_relevant(d, model_field_by_flag("llm-api-key"))) {
+		size_t n = strlen(d->llm_api_key);
+		bool shape = !strncmp(d->llm_api_key, "sk-", 3) && n >= 20;
+		for (size_t i = 0; i < n && shape; i++)
+			shape = isalnum((unsigned char)d->llm_api_key[i]) || d->llm_api_key[i] == '-' || d->llm_api_key[i] == '_';
+		if (!shape)
+			ERR("--llm-api-key does not look like an OpenAI key (sk-… letters, digits, '-' and '_', at least 20 characters)");
+	}
+	const char *hosts[] = { "cache-host", "postgres-host", "ingress-host" };
+	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
+		const struct field *f = model_field_by_flag(hosts[i]);
+		const char *v = str_of(d, f);
+		if (v && *v && model_field_relevant(d, f) && !valid_hostname(v))
+			ERR("--%s must be a DNS name or IP address in lower case, got '%s'", f->flag, v);
+	}
+	return errors;
+}

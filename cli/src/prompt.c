@@ -1,0 +1,245 @@
+#include "prompt.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "keys.h"
+#include "strbuf.h"
+
+static struct termios saved;
+static volatile sig_atomic_t raw_on;
+static unsigned char inbuf[64];
+static size_t inlen;
+
+static void restore(void)
+{
+	if (raw_on) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+		raw_on = 0;
+		/* show the cursor again */
+		(void)!write(STDOUT_FILENO, "\033[?25h", 6);
+	}
+}
+
+static void on_signal(int sig)
+{
+	restore();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int prompt_begin(void)
+{
+	if (tcgetattr(STDIN_FILENO, &saved) < 0)
+		return -1;
+	struct termios raw = saved;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+	raw.c_iflag &= ~(tcflag_t)(IXON | ICRNL);
+	raw.c_cc[VMIN] = 1;
+	raw.c_cc[VTIME] = 0;
+	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) < 0)
+		return -1;
+	raw_on = 1;
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGQUIT, on_signal);
+	return 0;
+}
+
+void prompt_end(void) { restore(); }
+
+static void out(const char *s) { fputs(s, stdout); }
+
+/* Next key; 0 on success, -1 when input ends. A lone ESC is reported after 50 ms. */
+static int next_key(enum key *k, char *text, size_t text_size)
+{
+	for (;;) {
+		size_t used = 0;
+		if (inlen) {
+			*k = key_decode(inbuf, inlen, &used);
+			if (*k == KEY_NONE && inbuf[0] == 0x1b) {
+				struct pollfd p = { STDIN_FILENO, POLLIN, 0 };
+				if (poll(&p, 1, 50) == 0) { /* nothing follows: a lone Escape */
+					*k = KEY_ESCAPE;
+					used = 1;
+				}
+			}
+			if (*k != KEY_NONE) {
+				if (*k == KEY_CHAR && text) {
+					size_t n = used < text_size - 1 ? used : text_size - 1;
+					memcpy(text, inbuf, n);
+					text[n] = '\0';
+				}
+				memmove(inbuf, inbuf + used, inlen - used);
+				inlen -= used;
+				return 0;
+			}
+		}
+		fflush(stdout);
+		ssize_t r = read(STDIN_FILENO, inbuf + inlen, sizeof(inbuf) - inlen);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		inlen += (size_t)r;
+	}
+}
+
+void prompt_note(const char *text)
+{
+	printf("\r  \033[2m%s\033[0m\r\n", text);
+}
+
+void prompt_error(const char *text)
+{
+	printf("\r  \033[31m%s\033[0m\r\n", text);
+}
+
+static void header(const char *question)
+{
+	printf("\r\033[1;36m?\033[0m \033[1m%s\033[0m", question);
+}
+
+static void answered(const char *question, const char *answer)
+{
+	printf("\r\033[K\033[1;32m✔\033[0m \033[1m%s\033[0m \033[36m%s\033[0m\r\n", question, answer);
+}
+
+int prompt_select(const char *question, const char *const *choices, const char *const *hints, int n,
+		  int def, int *result)
+{
+	int cur = def >= 0 && def < n ? def : 0;
+	bool first = true;
+	out("\033[?25l");
+	for (;;) {
+		if (!first)
+			printf("\033[%dA", n + 1);
+		first = false;
+		printf("\r\033[J");
+		header(question);
+		printf(" \033[2m(↑/↓, Enter)\033[0m\r\n");
+		for (int i = 0; i < n; i++) {
+			if (i == cur)
+				printf("\r\033[36m❯ %s\033[0m", choices[i]);
+			else
+				printf("\r  %s", choices[i]);
+			if (hints && hints[i])
+				printf("  \033[2m%s\033[0m", hints[i]);
+			printf("\r\n");
+		}
+		enum key k;
+		if (next_key(&k, NULL, 0) < 0 || k == KEY_CTRL_C || k == KEY_CTRL_D) {
+			out("\033[?25h\r\n");
+			return PROMPT_INTERRUPTED;
+		}
+		if (k == KEY_UP)
+			cur = (cur + n - 1) % n;
+		else if (k == KEY_DOWN || k == KEY_TAB)
+			cur = (cur + 1) % n;
+		else if (k == KEY_HOME)
+			cur = 0;
+		else if (k == KEY_END)
+			cur = n - 1;
+		else if (k == KEY_ENTER) {
+			printf("\033[%dA\r\033[J", n + 1);
+			answered(question, choices[cur]);
+			out("\033[?25h");
+			*result = cur;
+			return 0;
+		}
+	}
+}
+
+int prompt_confirm(const char *question, bool def, bool *result)
+{
+	for (;;) {
+		header(question);
+		printf(" \033[2m(%s)\033[0m ", def ? "Y/n" : "y/N");
+		enum key k;
+		char ch[8];
+		if (next_key(&k, ch, sizeof(ch)) < 0 || k == KEY_CTRL_C || k == KEY_CTRL_D) {
+			out("\r\n");
+			return PROMPT_INTERRUPTED;
+		}
+		bool v;
+		if (k == KEY_ENTER)
+			v = def;
+		else if (k == KEY_CHAR && (ch[0] == 'y' || ch[0] == 'Y'))
+			v = true;
+		else if (k == KEY_CHAR && (ch[0] == 'n' || ch[0] == 'N'))
+			v = false;
+		else {
+			printf("\r\033[K");
+			continue;
+		}
+		answered(question, v ? "yes" : "no");
+		*result = v;
+		return 0;
+	}
+}
+
+static int read_line(const char *question, const char *def, bool masked, char **result)
+{
+	struct strbuf line = {0};
+	for (;;) {
+		printf("\r\033[K");
+		header(question);
+		if (def && *def && !masked)
+			printf(" \033[2m(%s)\033[0m", def);
+		else if (masked && def)
+			printf(" \033[2m(Enter keeps the current one)\033[0m");
+		out(" ");
+		if (masked)
+			for (size_t i = 0; i < line.len; i++)
+				out("*");
+		else
+			out(strbuf_str(&line));
+		enum key k;
+		char ch[8];
+		if (next_key(&k, ch, sizeof(ch)) < 0 || k == KEY_CTRL_C || k == KEY_CTRL_D) {
+			strbuf_free(&line);
+			out("\r\n");
+			return PROMPT_INTERRUPTED;
+		}
+		if (k == KEY_ENTER)
+			break;
+		if (k == KEY_BACKSPACE && line.len) {
+			/* drop one UTF-8 character */
+			do
+				line.len--;
+			while (line.len && (line.buf[line.len] & 0xC0) == 0x80);
+			line.buf[line.len] = '\0';
+		} else if (k == KEY_CTRL_U) {
+			line.len = 0;
+			if (line.buf)
+				line.buf[0] = '\0';
+		} else if (k == KEY_CHAR) {
+			strbuf_puts(&line, ch);
+		}
+	}
+	if (line.len == 0 && def) {
+		strbuf_free(&line);
+		answered(question, masked ? "(unchanged)" : def);
+		*result = masked ? NULL : strdup(def);
+		return 0;
+	}
+	answered(question, masked ? (line.len ? "********" : "(none)") : strbuf_str(&line));
+	*result = strbuf_detach(&line);
+	return 0;
+}
+
+int prompt_text(const char *question, const char *def, char **result)
+{
+	return read_line(question, def, false, result);
+}
+
+int prompt_secret(const char *question, bool has_current, char **result)
+{
+	return read_line(question, has_current ? "" : NULL, true, result);
+}

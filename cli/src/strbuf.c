@@ -1,0 +1,71 @@
+#include "strbuf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool grow(struct strbuf *sb, size_t extra)
+{
+	if (sb->failed)
+		return false;
+	if (sb->len + extra + 1 <= sb->cap)
+		return true;
+	size_t cap = sb->cap ? sb->cap : 256;
+	while (cap < sb->len + extra + 1)
+		cap *= 2;
+	char *b = realloc(sb->buf, cap);
+	if (!b) {
+		sb->failed = true;
+		return false;
+	}
+	sb->buf = b;
+	sb->cap = cap;
+	return true;
+}
+
+void strbuf_add(struct strbuf *sb, const char *data, size_t len)
+{
+	if (!grow(sb, len))
+		return;
+	memcpy(sb->buf + sb->len, data, len);
+	sb->len += len;
+	sb->buf[sb->len] = '\0';
+}
+
+void strbuf_puts(struct strbuf *sb, const char *s) { strbuf_add(sb, s, strlen(s)); }
+void strbuf_putc(struct strbuf *sb, char c) { strbuf_add(sb, &c, 1); }
+
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap, ap2;
+	va_start(ap, fmt);
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && grow(sb, (size_t)n)) {
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap2);
+		sb->len += (size_t)n;
+	} else if (n < 0) {
+		sb->failed = true;
+	}
+	va_end(ap2);
+}
+
+bool strbuf_failed(const struct strbuf *sb) { return sb->failed; }
+const char *strbuf_str(const struct strbuf *sb) { return sb->buf ? sb->buf : ""; }
+
+char *strbuf_detach(struct strbuf *sb)
+{
+	char *b = sb->buf;
+	if (!b)
+		b = calloc(1, 1);
+	*sb = (struct strbuf){0};
+	return b;
+}
+
+void strbuf_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	*sb = (struct strbuf){0};
+}

@@ -1,0 +1,332 @@
+/* wizard.c — the interactive question flow of `aeterna setup`. */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "prompt.h"
+#include "setup.h"
+
+struct wiz {
+	struct deployment *d;
+	const struct deployment *given;
+};
+
+#define TRY(x) do { int r_ = (x); if (r_) return r_; } while (0)
+
+static const struct field *F(const char *flag) { return model_field_by_flag(flag); }
+
+static bool skip(const struct wiz *w, const char *flag) { return model_is_set(w->given, F(flag)); }
+
+/* The value a field would get now: the current answer, else its default. */
+static void default_text(const struct wiz *w, const char *flag, struct strbuf *out)
+{
+	struct deployment tmp;
+	model_init(&tmp);
+	if (model_copy(&tmp, w->d) == 0 && model_apply_defaults(&tmp, NULL) == 0)
+		model_format(&tmp, F(flag), false, out);
+	model_free(&tmp);
+}
+
+static int default_int(const struct wiz *w, const char *flag)
+{
+	struct deployment tmp;
+	int v = UNSET;
+	model_init(&tmp);
+	if (model_copy(&tmp, w->d) == 0 && model_apply_defaults(&tmp, NULL) == 0)
+		v = *model_int(&tmp, F(flag));
+	model_free(&tmp);
+	return v;
+}
+
+static int ask_enum(struct wiz *w, const char *flag, const char *question, const char *const *labels,
+		    const char *const *hints, const int *values, int n)
+{
+	if (skip(w, flag))
+		return 0;
+	int def = default_int(w, flag), sel = 0, picked;
+	for (int i = 0; i < n; i++)
+		if (values[i] == def)
+			sel = i;
+	TRY(prompt_select(question, labels, hints, n, sel, &picked));
+	*model_int(w->d, F(flag)) = values[picked];
+	return 0;
+}
+
+static int ask_bool(struct wiz *w, const char *flag, const char *question)
+{
+	if (skip(w, flag))
+		return 0;
+	bool v;
+	TRY(prompt_confirm(question, default_int(w, flag) == 1, &v));
+	*model_int(w->d, F(flag)) = v;
+	return 0;
+}
+
+enum check { CHECK_NONE, CHECK_REQUIRED, CHECK_URL, CHECK_HOST, CHECK_MONGO, CHECK_INT };
+
+static const char *check_answer(enum check c, const char *v)
+{
+	switch (c) {
+	case CHECK_REQUIRED: return *v ? NULL : "An answer is required.";
+	case CHECK_URL: return model_url_is_http(v) ? NULL : "Enter an http:// or https:// URL with a host.";
+	case CHECK_HOST: return *v && !strchr(v, ' ') && !strchr(v, '/') ? NULL : "Enter a host name or IP address.";
+	case CHECK_MONGO:
+		return !strncmp(v, "mongodb://", 10) || !strncmp(v, "mongodb+srv://", 14) ? NULL
+		       : "The URI must start with mongodb:// or mongodb+srv://.";
+	default: return NULL;
+	}
+}
+
+static int ask_text(struct wiz *w, const char *flag, const char *question, enum check c)
+{
+	if (skip(w, flag))
+		return 0;
+	const struct field *f = F(flag);
+	for (;;) {
+		struct strbuf def = {0};
+		default_text(w, flag, &def);
+		char *answer = NULL;
+		int r = prompt_text(question, def.len ? strbuf_str(&def) : NULL, &answer);
+		strbuf_free(&def);
+		if (r)
+			return r;
+		const char *why = check_answer(c, answer ? answer : "");
+		struct ae_error err;
+		if (!why && model_set_text(w->d, f, answer ? answer : "", &err) < 0)
+			why = err.msg;
+		free(answer);
+		if (!why)
+			return 0;
+		prompt_error(why);
+	}
+}
+
+static int ask_secret(struct wiz *w, const char *flag, const char *question, bool required,
+		      const char *(*shape)(const char *))
+{
+	if (skip(w, flag))
+		return 0;
+	const struct field *f = F(flag);
+	for (;;) {
+		bool has = model_is_set(w->d, f) && **model_str(w->d, f);
+		char *answer = NULL;
+		TRY(prompt_secret(question, has, &answer));
+		if (!answer) /* kept the current value */
+			return 0;
+		const char *why = NULL;
+		if (required && !*answer)
+			why = "A value is required.";
+		else if (*answer && shape)
+			why = shape(answer);
+		if (!why)
+			model_set_text(w->d, f, answer, NULL);
+		free(answer);
+		if (!why)
+			return 0;
+		prompt_error(why);
+	}
+}
+
+static const char *openai_key_shape(const char *k)
+{
+	size_t n = strlen(k);
+	if (strncmp(k, "sk-", 3) || n < 20)
+		return "That does not look like an OpenAI key (it starts with sk- and is longer).";
+	return NULL;
+}
+
+static void reachability(const char *url)
+{
+	CURL *c = curl_easy_init();
+	if (!c)
+		return;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 3L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 5L);
+	CURLcode rc = curl_easy_perform(c);
+	if (rc != CURLE_OK) {
+		char msg[512];
+		snprintf(msg, sizeof(msg), "warning: %s is not reachable from here (%s); continuing.", url,
+			 curl_easy_strerror(rc));
+		prompt_error(msg);
+	}
+	curl_easy_cleanup(c);
+}
+
+static int flow(struct wiz *w)
+{
+	struct deployment *d = w->d;
+	{
+		static const char *const l[] = { "Kubernetes (Helm chart)", "Docker Compose (local development)", "OpenCode only (use an existing server)" };
+		static const int v[] = { TARGET_KUBERNETES, TARGET_COMPOSE, TARGET_OPENCODE_ONLY };
+		TRY(ask_enum(w, "target", "Where will Aeterna run?", l, NULL, v, 3));
+	}
+	{
+		static const char *const l[] = { "Local", "Hybrid", "Remote" };
+		static const char *const h[] = { "everything runs here", "a local server that syncs with a central one", "a thin client of a central server" };
+		static const int v[] = { MODE_LOCAL, MODE_HYBRID, MODE_REMOTE };
+		TRY(ask_enum(w, "mode", "Deployment mode", l, h, v, 3));
+	}
+	if (d->mode != MODE_LOCAL) {
+		bool had = skip(w, "central-url");
+		TRY(ask_text(w, "central-url", "Central server URL", CHECK_URL));
+		if (!had && d->central_url)
+			reachability(d->central_url);
+		static const char *const l[] = { "API key", "OAuth2", "Service account" };
+		static const int v[] = { AUTH_API_KEY, AUTH_OAUTH2, AUTH_SERVICE_ACCOUNT };
+		TRY(ask_enum(w, "central-auth", "How does this instance authenticate to it?", l, NULL, v, 3));
+		const char *q = d->central_auth == AUTH_API_KEY ? "API key" : d->central_auth == AUTH_OAUTH2
+			? "OAuth2 client secret (optional)" : "Service-account token (optional)";
+		TRY(ask_secret(w, "central-credential", q, d->central_auth == AUTH_API_KEY, NULL));
+	}
+	if (d->mode == MODE_HYBRID) {
+		TRY(ask_text(w, "cache-size-mb", "Local cache size (MiB)", CHECK_REQUIRED));
+		TRY(ask_bool(w, "offline-cedar", "Keep a local Cedar agent for offline policy decisions?"));
+		TRY(ask_text(w, "sync-interval", "Sync interval (seconds)", CHECK_REQUIRED));
+	}
+	bool server = d->target != TARGET_OPENCODE_ONLY;
+	if (server && d->mode != MODE_REMOTE) {
+		static const char *const l[] = { "Qdrant", "Weaviate", "MongoDB Atlas Vector Search", "Pinecone", "Vertex AI Vector Search", "Databricks Vector Search" };
+		static const char *const h[] = { "bundled or external", "bundled or external", "bundled or external", "managed", "managed", "managed" };
+		static const int v[] = { VB_QDRANT, VB_WEAVIATE, VB_MONGODB, VB_PINECONE, VB_VERTEX_AI, VB_DATABRICKS };
+		TRY(ask_enum(w, "vector-backend", "Vector store", l, h, v, 6));
+		if (d->vector == VB_QDRANT || d->vector == VB_WEAVIATE || d->vector == VB_MONGODB) {
+			static const char *const pl[] = { "Bundled", "External" };
+			static const char *const ph[] = { "run by this deployment", "a service you already run" };
+			static const int pv[] = { PLACE_BUNDLED, PLACE_EXTERNAL };
+			TRY(ask_enum(w, "vector-deployment", "Bundled or external?", pl, ph, pv, 2));
+		}
+		bool ext = d->vector_placement == PLACE_EXTERNAL;
+		switch (d->vector) {
+		case VB_QDRANT:
+			if (ext) {
+				TRY(ask_text(w, "qdrant-url", "Qdrant URL (gRPC port)", CHECK_URL));
+				TRY(ask_secret(w, "qdrant-api-key", "Qdrant API key (optional)", false, NULL));
+			}
+			break;
+		case VB_WEAVIATE:
+			if (ext) {
+				TRY(ask_text(w, "weaviate-url", "Weaviate URL", CHECK_URL));
+				TRY(ask_secret(w, "weaviate-api-key", "Weaviate API key (optional)", false, NULL));
+			}
+			break;
+		case VB_MONGODB:
+			if (ext)
+				TRY(ask_text(w, "mongodb-uri", "MongoDB URI (mongodb:// or mongodb+srv://)", CHECK_MONGO));
+			break;
+		case VB_PINECONE:
+			TRY(ask_secret(w, "pinecone-api-key", "Pinecone API key", true, NULL));
+			TRY(ask_text(w, "pinecone-environment", "Pinecone environment", CHECK_REQUIRED));
+			TRY(ask_text(w, "pinecone-index", "Pinecone index name", CHECK_REQUIRED));
+			break;
+		case VB_VERTEX_AI:
+			TRY(ask_text(w, "vertex-project", "Google Cloud project", CHECK_REQUIRED));
+			TRY(ask_text(w, "vertex-region", "Vertex AI region", CHECK_REQUIRED));
+			TRY(ask_text(w, "vertex-endpoint", "Index endpoint", CHECK_REQUIRED));
+			TRY(ask_text(w, "vertex-deployed-index", "Deployed index id", CHECK_REQUIRED));
+			break;
+		case VB_DATABRICKS:
+			TRY(ask_text(w, "databricks-url", "Databricks workspace URL", CHECK_URL));
+			TRY(ask_secret(w, "databricks-token", "Databricks token", true, NULL));
+			TRY(ask_text(w, "databricks-catalog", "Unity Catalog", CHECK_REQUIRED));
+			TRY(ask_text(w, "databricks-schema", "Schema", CHECK_REQUIRED));
+			break;
+		}
+	}
+	if (server) {
+		static const char *const l[] = { "Dragonfly", "Valkey", "External Redis-compatible" };
+		static const int v[] = { CACHE_DRAGONFLY, CACHE_VALKEY, CACHE_EXTERNAL };
+		TRY(ask_enum(w, "cache", "Cache", l, NULL, v, 3));
+		if (d->cache == CACHE_EXTERNAL) {
+			TRY(ask_text(w, "cache-host", "Cache host", CHECK_HOST));
+			TRY(ask_text(w, "cache-port", "Cache port", CHECK_REQUIRED));
+			prompt_note("The Aeterna server " AETERNA_SERVER_VERSION " connects without a password; one is only recorded.");
+			TRY(ask_secret(w, "cache-password", "Cache password (optional)", false, NULL));
+		}
+		static const char *const pl[] = { "CloudNativePG (bundled)", "External PostgreSQL" };
+		static const int pv[] = { PG_CLOUDNATIVEPG, PG_EXTERNAL };
+		TRY(ask_enum(w, "postgres", "PostgreSQL", pl, NULL, pv, 2));
+		if (d->postgres == PG_EXTERNAL) {
+			TRY(ask_text(w, "postgres-host", "PostgreSQL host", CHECK_HOST));
+			TRY(ask_text(w, "postgres-port", "PostgreSQL port", CHECK_REQUIRED));
+			TRY(ask_text(w, "postgres-database", "Database", CHECK_REQUIRED));
+			TRY(ask_text(w, "postgres-user", "User", CHECK_REQUIRED));
+			TRY(ask_secret(w, "postgres-password", "Password", false, NULL));
+			static const char *const sl[] = { "disable", "allow", "prefer", "require", "verify-ca", "verify-full" };
+			static const int sv[] = { SSL_DISABLE, SSL_ALLOW, SSL_PREFER, SSL_REQUIRE, SSL_VERIFY_CA, SSL_VERIFY_FULL };
+			TRY(ask_enum(w, "postgres-sslmode", "sslmode", sl, NULL, sv, 6));
+		}
+	}
+	if (server && d->mode != MODE_REMOTE) {
+		prompt_note("OPAL/Cedar: decides who may read and write which memories, with policies you control.");
+		TRY(ask_bool(w, "opal", "Enable OPAL/Cedar authorization?"));
+		static const char *const l[] = { "None", "OpenAI", "OpenAI-compatible (Ollama, vLLM, …)", "Google (Vertex AI)", "AWS Bedrock" };
+		static const int v[] = { LLM_NONE, LLM_OPENAI, LLM_OPENAI_COMPATIBLE, LLM_GOOGLE, LLM_BEDROCK };
+		TRY(ask_enum(w, "llm", "LLM provider", l, NULL, v, 5));
+		switch (d->llm) {
+		case LLM_OPENAI:
+			TRY(ask_secret(w, "llm-api-key", "OpenAI API key", true, openai_key_shape));
+			break;
+		case LLM_OPENAI_COMPATIBLE:
+			TRY(ask_text(w, "llm-base-url", "Base URL of the OpenAI-compatible server", CHECK_URL));
+			TRY(ask_secret(w, "llm-api-key", "API key (optional)", false, NULL));
+			break;
+		case LLM_GOOGLE:
+			TRY(ask_text(w, "google-project", "Google Cloud project", CHECK_REQUIRED));
+			TRY(ask_text(w, "google-location", "Location", CHECK_REQUIRED));
+			break;
+		case LLM_BEDROCK:
+			TRY(ask_text(w, "bedrock-region", "AWS region", CHECK_REQUIRED));
+			break;
+		default:
+			break;
+		}
+		if (d->llm != LLM_NONE) {
+			TRY(ask_text(w, "llm-model", "Chat model", CHECK_REQUIRED));
+			TRY(ask_text(w, "llm-embedding-model", "Embedding model", CHECK_REQUIRED));
+		}
+	}
+	if (d->target == TARGET_OPENCODE_ONLY)
+		*model_int(d, F("opencode")) = 1;
+	else
+		TRY(ask_bool(w, "opencode", "Add Aeterna to OpenCode (MCP)?"));
+	if (d->opencode == 1) {
+		static const char *const l[] = { "This project (opencode.json)", "All projects (~/.config/opencode/opencode.json)" };
+		static const int v[] = { OPENCODE_PROJECT, OPENCODE_USER };
+		TRY(ask_enum(w, "opencode-scope", "Where?", l, NULL, v, 2));
+	}
+	if (d->target == TARGET_KUBERNETES) {
+		bool adv = false;
+		TRY(prompt_confirm("Configure advanced Kubernetes options (Ingress, monitoring, scaling)?", false, &adv));
+		if (adv) {
+			TRY(ask_bool(w, "ingress", "Expose it through an Ingress?"));
+			if (d->ingress == 1) {
+				TRY(ask_text(w, "ingress-host", "Ingress host", CHECK_HOST));
+				TRY(ask_bool(w, "ingress-tls", "TLS on the Ingress?"));
+			}
+			TRY(ask_bool(w, "service-monitor", "Prometheus ServiceMonitor?"));
+			TRY(ask_bool(w, "network-policy", "NetworkPolicy (deny by default)?"));
+			TRY(ask_bool(w, "hpa", "HorizontalPodAutoscaler?"));
+			TRY(ask_bool(w, "pdb", "PodDisruptionBudget?"));
+		}
+	}
+	return 0;
+}
+
+int wizard_run(struct deployment *d, const struct deployment *given)
+{
+	if (prompt_begin() < 0) {
+		fprintf(stderr, "aeterna setup: cannot use the terminal for questions\n");
+		return 2;
+	}
+	printf("\r\033[1mAeterna setup\033[0m — answer a few questions; Enter takes the default, Ctrl-C quits.\r\n\r\n");
+	struct wiz w = { d, given };
+	int rc = flow(&w);
+	prompt_end();
+	fflush(stdout);
+	if (rc == PROMPT_INTERRUPTED)
+		fprintf(stderr, "aeterna setup: interrupted; nothing was written\n");
+	return rc;
+}
