@@ -84,13 +84,13 @@ if ! fresh helm-unittest "$hu_key" || [ ! -x "$BIN/helm-unittest" ]; then
 fi
 
 # --- Python tools (venv in .tools/venv) ---------------------------------------------------
-py_key="yamllint==$YAMLLINT_VERSION kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+py_key="yamllint==$YAMLLINT_VERSION kubernetes-validate==$KUBERNETES_VALIDATE_VERSION jsonschema==$JSONSCHEMA_VERSION"
 if ! fresh python "$py_key" || [ ! -x "$TOOLS/venv/bin/yamllint" ]; then
   say "installing $py_key"
   command -v python3 >/dev/null || die "python3 is not installed"
   rm -rf "$TOOLS/venv"
   run venv python3 -m venv "$TOOLS/venv"
-  run pip "$TOOLS/venv/bin/pip" install --disable-pip-version-check -q "yamllint==$YAMLLINT_VERSION" "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  run pip "$TOOLS/venv/bin/pip" install --disable-pip-version-check -q $py_key
   ln -sf "$TOOLS/venv/bin/yamllint" "$BIN/yamllint"
   stamp python "$py_key"
 fi

@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# make run: render the chart's local scenario to a file and summarise what was rendered.
+# make run: the main job on the local default.
+#   1. build the aeterna CLI;
+#   2. aeterna setup --non-interactive --mode local --target kubernetes into a scratch folder;
+#   3. render charts/aeterna with the generated values.yaml and summarise what was rendered.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${1:-out}
 cd "$ROOT"
-mkdir -p "$OUT"
+cmake -S . -B build -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build >/dev/null
+rm -rf "$OUT/setup"
+mkdir -p "$OUT/setup"
+echo "== aeterna setup --non-interactive --mode local --target kubernetes -o $OUT/setup"
+build/aeterna setup --non-interactive --mode local --target kubernetes -o "$OUT/setup"
 manifest="$OUT/aeterna-local.yaml"
-values=charts/aeterna/ci/local-values.yaml
 tmp=$(mktemp "$OUT/.render.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
-if ! .tools/bin/helm3 template aeterna charts/aeterna -n aeterna -f "$values" --kube-version 1.35.0 >"$tmp"; then
-  echo "run: rendering charts/aeterna with $values failed (message above)" >&2
+if ! .tools/bin/helm3 template aeterna charts/aeterna -n aeterna -f "$OUT/setup/values.yaml" --kube-version 1.35.0 >"$tmp"; then
+  echo "run: rendering charts/aeterna with $OUT/setup/values.yaml failed (message above)" >&2
   exit 1
 fi
 mv "$tmp" "$manifest"
 trap - EXIT
-echo "Rendered charts/aeterna (values: $values) to $manifest:"
-.tools/venv/bin/python scripts/manifest-summary.py "$manifest"
 echo
-echo "Install it with:  helm install aeterna charts/aeterna -n aeterna --create-namespace -f $values"
+echo "== Rendered charts/aeterna (values: $OUT/setup/values.yaml) to $manifest:"
+.tools/venv/bin/python scripts/manifest-summary.py "$manifest"

@@ -55,6 +55,29 @@ else
 fi
 counts
 
+# --- Python-driven suites of the CLI (TAP output) ----------------------------------------
+# tap_suite NAME SCRIPT: each "ok"/"not ok" line is one case; a crash without TAP is a failure.
+tap_suite() {
+  local name=$1 script=$2 log
+  log="$LOGS/$(basename "$script" .py).log"
+  AETERNA_BIN="$ROOT/build-asan/aeterna" ASAN_OPTIONS=detect_leaks=1 "$PY" "$script" >"$log" 2>&1
+  local rc=$? ok bad
+  ok=$(grep -cE '^ok [0-9]+' "$log")
+  PASSED=$((PASSED + ok))
+  bad=$(grep -E '^not ok [0-9]+' "$log")
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    fail "$name: ${line#not ok }"
+    grep -A6 -F -- "$line" "$log" | tail -n +2 | grep '^#' | sed 's/^/      /'
+  done <<<"$bad"
+  if [ "$rc" -ne 0 ] && [ -z "$bad" ]; then fail "$name: $script exited $rc without a failing case (see $log)"; tail -n 15 "$log"; fi
+}
+suite "aeterna setup (CLI behaviour, wizard in a pty, end-to-end with helm 3 + helm 4)"
+tap_suite "setup-cli" cli/tests/setup_cli_test.py
+[ -f cli/tests/setup_wizard_test.py ] && tap_suite "setup-wizard" cli/tests/setup_wizard_test.py
+tap_suite "setup-e2e" cli/tests/setup_e2e_test.py
+counts
+
 # --- helm-unittest ----------------------------------------------------------------------
 suite "helm-unittest"
 for chart in "${CHARTS[@]}"; do

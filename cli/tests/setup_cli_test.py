@@ -1,0 +1,355 @@
+#!/usr/bin/env python3
+"""Behaviour of `aeterna setup` as a user meets it: flags, bad input, non-TTY, files written,
+backups, modes, --dry-run, --show, --validate, --reconfigure round trips, OpenCode merging.
+Prints TAP lines. Run by `make test`."""
+import json
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def setup(*args, cwd=None, env=None, stdin=subprocess.DEVNULL):
+    e = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k not in
+         ("MONGODB_URI", "DATABRICKS_TOKEN", "AETERNA_CENTRAL_CREDENTIAL")}
+    e.update(env or {})
+    return subprocess.run([BIN, "setup", *args], capture_output=True, text=True, cwd=cwd, env=e, stdin=stdin)
+
+
+def listing(d):
+    out = []
+    for root, dirs, files in os.walk(d):
+        for f in files:
+            out.append(os.path.relpath(os.path.join(root, f), d))
+    return sorted(out)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def expect_usage_error(args, needle, *, env=None):
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, *args, env=env)
+        assert r.returncode == 2, f"exit {r.returncode}, stderr: {r.stderr}"
+        assert needle in r.stderr, f"{needle!r} not in: {r.stderr}"
+        assert listing(d) == [], f"files written: {listing(d)}"
+
+
+@test
+def help_lists_every_flag_grouped():
+    r = subprocess.run([BIN, "setup", "--help"], capture_output=True, text=True)
+    assert r.returncode == 0
+    for needle in ("--target kubernetes|docker-compose|opencode-only", "--mode local|hybrid|remote",
+                   "Central server (hybrid/remote):", "--pinecone-api-key SECRET", "$PINECONE_API_KEY",
+                   "--pinecone-api-key-file PATH", "--[no-]opal", "--ingress-host HOST", "--non-interactive",
+                   "--reconfigure", "--show", "--validate", "--dry-run", "-o, --output DIR"):
+        assert needle in r.stdout, needle
+
+
+@test
+def no_terminal_without_non_interactive_exits_2():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("-o", d)
+        assert r.returncode == 2 and "--non-interactive" in r.stderr, r.stderr
+        assert listing(d) == []
+
+
+@test
+def missing_required_flag_is_named():
+    expect_usage_error(["--mode", "hybrid"], "missing --central-url (required for --mode hybrid)")
+
+
+@test
+def missing_secret_names_flag_env_and_file():
+    expect_usage_error(["--vector-backend", "pinecone", "--pinecone-environment", "e", "--pinecone-index", "i"],
+                       "missing --pinecone-api-key (required for --vector-backend pinecone; or set PINECONE_API_KEY")
+
+
+@test
+def bad_url_is_refused():
+    expect_usage_error(["--mode", "remote", "--central-url", "ftp://central", "--central-credential-file", "/dev/null"],
+                       "--central-url must be an http:// or https:// URL")
+
+
+@test
+def port_zero_is_refused():
+    expect_usage_error(["--cache", "external", "--cache-host", "r", "--cache-port", "0"],
+                       "--cache-port must be a whole number from 1 to 65535, got '0'")
+
+
+@test
+def port_70000_is_refused():
+    expect_usage_error(["--postgres", "external", "--postgres-host", "db", "--postgres-port", "70000"],
+                       "--postgres-port must be a whole number from 1 to 65535, got '70000'")
+
+
+@test
+def unknown_enum_is_refused():
+    expect_usage_error(["--vector-backend", "pgvector"],
+                       "--vector-backend must be one of qdrant, weaviate, mongodb, pinecone, vertex-ai, databricks")
+
+
+@test
+def unknown_flag_is_refused():
+    expect_usage_error(["--frobnicate"], "unknown option '--frobnicate'")
+
+
+@test
+def bad_openai_key_shape_is_refused():
+    expect_usage_error(["--llm", "openai"], "missing --llm-api-key", env={})
+    expect_usage_error(["--llm", "openai"], "--llm-api-key does not look like an OpenAI key",
+                       env={"OPENAI_API_KEY": "not-a-key"})
+
+
+@test
+def bad_mongodb_uri_is_refused():
+    expect_usage_error(["--vector-backend", "mongodb", "--vector-deployment", "external"],
+                       "--mongodb-uri must start with mongodb://", env={"MONGODB_URI": "https://x"})
+
+
+@test
+def output_dir_that_is_missing_or_a_file_is_refused():
+    r = setup("--non-interactive", "-o", "/nonexistent/dir")
+    assert r.returncode == 2 and "-o /nonexistent/dir" in r.stderr, r.stderr
+    with tempfile.NamedTemporaryFile() as f:
+        r = setup("--non-interactive", "-o", f.name)
+        assert r.returncode == 2 and "not a directory" in r.stderr, r.stderr
+
+
+@test
+def unwritable_output_dir_is_refused():
+    with tempfile.TemporaryDirectory() as d:
+        target = os.path.join(d, "ro")
+        os.mkdir(target)
+        # root ignores permission bits; a read-only bind is not available, so use a directory
+        # on a read-only filesystem when running as root
+        if os.geteuid() == 0:
+            target = "/proc/self"
+        else:
+            os.chmod(target, 0o500)
+        r = setup("--non-interactive", "-o", target)
+        assert r.returncode == 2 and "not writable" in r.stderr, r.stderr
+
+
+@test
+def secrets_on_argv_warn_and_files_are_private():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, "--llm", "openai", "--llm-api-key", "sk-test0123456789abcdefXYZ")
+        assert r.returncode == 0, r.stderr
+        assert "--llm-api-key on the command line is visible to other users" in r.stderr
+        assert "sk-test0123456789abcdefXYZ" not in r.stdout + r.stderr
+        for p in ("values.yaml", "docker-compose.yaml", ".aeterna/config.toml"):
+            assert stat.S_IMODE(os.stat(os.path.join(d, p)).st_mode) == 0o600, p
+        assert stat.S_IMODE(os.stat(os.path.join(d, "opencode.json")).st_mode) == 0o644
+
+
+@test
+def secret_from_environment_is_used_without_warning():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, "--llm", "openai", env={"OPENAI_API_KEY": "sk-env0123456789abcdefXYZ"})
+        assert r.returncode == 0, r.stderr
+        assert "visible to other users" not in r.stderr
+        assert "sk-env0123456789abcdefXYZ" in read(os.path.join(d, "values.yaml"))
+
+
+@test
+def irrelevant_flag_warns():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, "--pinecone-index", "x")
+        assert r.returncode == 0 and "--pinecone-index does not apply" in r.stderr, r.stderr
+
+
+@test
+def targets_write_their_files():
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d, "--target", "opencode-only", "--mode", "remote",
+                     "--central-url", "https://c.example.com/", "--central-auth", "oauth2").returncode == 0
+        assert listing(d) == [".aeterna/config.toml", "opencode.json"], listing(d)
+        oc = json.loads(read(os.path.join(d, "opencode.json")))
+        assert oc["mcp"]["aeterna"] == {"type": "remote", "url": "https://c.example.com/mcp/sse", "enabled": True}
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, "--target", "docker-compose")
+        assert r.returncode == 0 and "docker compose up -d" in r.stdout, r.stdout
+        assert listing(d) == [".aeterna/config.toml", "docker-compose.yaml", "opencode.json", "values.yaml"]
+
+
+@test
+def api_key_auth_adds_an_env_header_not_the_key():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, "--mode", "hybrid", "--central-url", "https://c.example.com",
+                  env={"AETERNA_CENTRAL_CREDENTIAL": "central-key-123"})
+        assert r.returncode == 0, r.stderr
+        text = read(os.path.join(d, "opencode.json"))
+        assert "central-key-123" not in text
+        assert json.loads(text)["mcp"]["aeterna"]["headers"] == {"Authorization": "Bearer {env:AETERNA_API_KEY}"}
+
+
+@test
+def opencode_merge_keeps_user_keys():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "opencode.json")
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump({"theme": "dark", "mcp": {"other": {"type": "local", "command": ["x"]}},
+                       "agent": {"a": {"model": "m"}}}, f)
+        os.chmod(path, 0o640)
+        assert setup("--non-interactive", "-o", d).returncode == 0
+        oc = json.loads(read(path))
+        assert oc["theme"] == "dark" and oc["agent"] == {"a": {"model": "m"}}
+        assert oc["mcp"]["other"] == {"type": "local", "command": ["x"]}
+        assert oc["mcp"]["aeterna"]["url"] == "http://localhost:8080/mcp/sse"
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o640
+        assert any(n.startswith("opencode.json.") and n.endswith(".bak") for n in os.listdir(d))
+
+
+@test
+def broken_opencode_json_stops_everything():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "opencode.json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write('{"theme": "dark",\n  oops }\n')
+        r = setup("--non-interactive", "-o", d)
+        assert r.returncode == 2, r.returncode
+        assert "opencode.json:2:" in r.stderr and "nothing was written" in r.stderr, r.stderr
+        assert listing(d) == ["opencode.json"] and read(path).startswith('{"theme"')
+
+
+@test
+def user_level_opencode_file():
+    with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as home:
+        r = setup("--non-interactive", "-o", d, "--opencode-scope", "user", env={"XDG_CONFIG_HOME": home})
+        assert r.returncode == 0, r.stderr
+        assert os.path.exists(os.path.join(home, "opencode", "opencode.json"))
+        assert "opencode.json" not in listing(d)
+
+
+@test
+def dry_run_writes_nothing_and_masks_secrets():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "--dry-run", "-o", d, "--llm", "openai",
+                  env={"OPENAI_API_KEY": "sk-dry0123456789abcdefXYZ"})
+        assert r.returncode == 0, r.stderr
+        assert listing(d) == []
+        assert "--- values.yaml (new)" in r.stdout and "********" in r.stdout
+        assert "sk-dry0123456789abcdefXYZ" not in r.stdout
+
+
+@test
+def rerun_keeps_backups_and_reports_unchanged():
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d).returncode == 0
+        r = setup("--non-interactive", "--reconfigure", "-o", d)
+        assert r.returncode == 0 and r.stdout.count("unchanged") == 4, r.stdout
+        r = setup("--non-interactive", "--reconfigure", "-o", d, "--hpa")
+        assert "previous version kept as" in r.stdout, r.stdout
+        backups = [n for n in os.listdir(d) if n.startswith("values.yaml.") and n.endswith(".bak")]
+        assert len(backups) == 1, os.listdir(d)
+        assert "autoscaling:\n  enabled: false" in read(os.path.join(d, backups[0]))
+        assert "autoscaling:\n  enabled: true" in read(os.path.join(d, "values.yaml"))
+
+
+@test
+def reconfigure_round_trip_is_byte_identical():
+    args = ["--mode", "hybrid", "--central-url", "https://c.example.com", "--central-auth", "service-account",
+            "--vector-backend", "databricks", "--databricks-url", "https://dbc.example.com",
+            "--databricks-catalog", "main", "--databricks-schema", "s", "--cache", "external",
+            "--cache-host", "redis.example.com", "--postgres", "external", "--postgres-host", "db.example.com",
+            "--llm", "google", "--google-project", "p", "--opal", "--ingress", "--ingress-host", "a.example.com",
+            "--service-monitor", "--network-policy", "--pdb", "--sync-interval", "60"]
+    env = {"DATABRICKS_TOKEN": "dapi-0123", "AETERNA_POSTGRES_PASSWORD": "pw with \"quotes\" and \\ and \t tab"}
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d, *args, env=env).returncode == 0
+        before = {p: read(os.path.join(d, p)) for p in listing(d)}
+        r = setup("--non-interactive", "--reconfigure", "-o", d)
+        assert r.returncode == 0, r.stderr
+        after = {p: read(os.path.join(d, p)) for p in listing(d)}
+        assert before == after
+        cfg = tomllib.loads(after[".aeterna/config.toml"])
+        assert cfg["postgresql"]["password"] == env["AETERNA_POSTGRES_PASSWORD"]
+        assert cfg["hybrid"]["sync_interval_seconds"] == 60
+
+
+@test
+def reconfigure_flags_override_previous_answers():
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d, "--cache", "valkey").returncode == 0
+        assert setup("--non-interactive", "--reconfigure", "-o", d, "--llm", "bedrock", "--bedrock-region",
+                     "eu-west-1").returncode == 0
+        cfg = tomllib.loads(read(os.path.join(d, ".aeterna/config.toml")))
+        assert cfg["cache"]["kind"] == "valkey" and cfg["llm"]["provider"] == "bedrock"
+
+
+@test
+def reconfigure_without_config_exits_2():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "--reconfigure", "-o", d)
+        assert r.returncode == 2 and "no configuration" in r.stderr
+
+
+@test
+def broken_config_toml_reports_file_line_col():
+    with tempfile.TemporaryDirectory() as d:
+        os.mkdir(os.path.join(d, ".aeterna"))
+        with open(os.path.join(d, ".aeterna", "config.toml"), "w", encoding="utf-8") as f:
+            f.write('[setup]\nmode = "local"\n\n[cache]\nport = "many"\nbogus = 1\nkind = dragonfly\n')
+        r = setup("--show", "-o", d)
+        assert r.returncode == 2
+        assert f"{d}/.aeterna/config.toml:5:1: error: [cache] port must be a number" in r.stderr, r.stderr
+        assert f"{d}/.aeterna/config.toml:6:1: error: unknown key 'bogus' in [cache]" in r.stderr, r.stderr
+        assert f"{d}/.aeterna/config.toml:7:8: error: expected a string" in r.stderr, r.stderr
+
+
+@test
+def show_masks_secrets():
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d, "--llm", "openai",
+                     env={"OPENAI_API_KEY": "sk-show0123456789abcdefXYZ"}).returncode == 0
+        r = setup("--show", "-o", d)
+        assert r.returncode == 0 and "api_key" in r.stdout and "********" in r.stdout
+        assert "sk-show0123456789abcdefXYZ" not in r.stdout
+
+
+@test
+def validate_checks_generated_files():
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d).returncode == 0
+        r = setup("--validate", "-o", d)
+        assert r.returncode == 0 and "values.yaml renders" in r.stdout, r.stdout + r.stderr
+        with open(os.path.join(d, "values.yaml"), "a", encoding="utf-8") as f:
+            f.write("replicas: 3\n")
+        r = setup("--validate", "-o", d)
+        assert r.returncode == 1 and "additional properties 'replicas' not allowed" in r.stderr, r.stderr
+        with open(os.path.join(d, "docker-compose.yaml"), "a", encoding="utf-8") as f:
+            f.write("  bad: [\n")
+        r = setup("--validate", "-o", d)
+        assert r.returncode == 1 and "docker-compose.yaml" in r.stderr, r.stderr
+
+
+def main():
+    failed = 0
+    for n, fn in enumerate(TESTS, 1):
+        try:
+            fn()
+            print(f"ok {n} - {fn.__name__}")
+        except AssertionError as e:
+            failed += 1
+            print(f"not ok {n} - {fn.__name__}")
+            for line in str(e).splitlines()[:8]:
+                print(f"#   {line}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

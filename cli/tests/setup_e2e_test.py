@@ -1,0 +1,233 @@
+#!/usr/bin/env python3
+"""End-to-end test of `aeterna setup --non-interactive` (run by `make test`).
+
+1. Every combination of mode x vector backend (bundled/external) x cache x PostgreSQL x OPAL x
+   LLM that makes sense (remote mode has no vector store, OPAL or LLM): setup runs, and
+   - values.yaml passes the chart's values.schema.json (only keys the chart defines);
+   - docker-compose.yaml passes the Compose Specification schema, and the server gets only
+     environment variables the server reads;
+   - .aeterna/config.toml parses with Python's tomllib and holds the answers given;
+   - opencode.json has the flat V1 `mcp.aeterna` remote entry.
+2. A rotation over those combinations (every mode x vector x cache x PostgreSQL, with OPAL and
+   LLM cycled through) renders with helm 3 and helm 4 and passes kubeconform -strict.
+Prints TAP lines ("ok N - ..." / "not ok N - ...").
+"""
+import concurrent.futures
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import tomllib
+
+import jsonschema
+import yaml
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
+TOOLS = os.path.join(ROOT, ".tools", "bin")
+CHART = os.path.join(ROOT, "charts", "aeterna")
+
+with open(os.path.join(CHART, "values.schema.json"), encoding="utf-8") as f:
+    VALUES_SCHEMA = json.load(f)
+with open(os.path.join(ROOT, "schemas", "compose-spec.json"), encoding="utf-8") as f:
+    COMPOSE_SCHEMA = json.load(f)
+with open(os.path.join(CHART, "server-env.txt"), encoding="utf-8") as f:
+    SERVER_ENV = {l.strip() for l in f if l.strip() and not l.startswith("#")}
+
+VECTORS = {
+    "qdrant-bundled": ["--vector-backend", "qdrant", "--vector-deployment", "bundled"],
+    "qdrant-external": ["--vector-backend", "qdrant", "--vector-deployment", "external",
+                        "--qdrant-url", "https://qdrant.example.com:6334", "--qdrant-api-key-file", "@secret"],
+    "weaviate-bundled": ["--vector-backend", "weaviate"],
+    "weaviate-external": ["--vector-backend", "weaviate", "--vector-deployment", "external",
+                          "--weaviate-url", "https://weaviate.example.com"],
+    "mongodb-bundled": ["--vector-backend", "mongodb"],
+    "mongodb-external": ["--vector-backend", "mongodb", "--vector-deployment", "external",
+                         "--mongodb-uri-file", "@mongo"],
+    "pinecone": ["--vector-backend", "pinecone", "--pinecone-api-key-file", "@secret",
+                 "--pinecone-environment", "us-east-1-aws", "--pinecone-index", "memories"],
+    "vertex-ai": ["--vector-backend", "vertex-ai", "--vertex-project", "acme", "--vertex-region", "europe-west4",
+                  "--vertex-endpoint", "projects/1/locations/europe-west4/indexEndpoints/2",
+                  "--vertex-deployed-index", "aeterna_idx"],
+    "databricks": ["--vector-backend", "databricks", "--databricks-url", "https://dbc-1.cloud.databricks.com",
+                   "--databricks-token-file", "@secret", "--databricks-catalog", "main",
+                   "--databricks-schema", "aeterna"],
+}
+CACHES = {
+    "dragonfly": ["--cache", "dragonfly"],
+    "valkey": ["--cache", "valkey"],
+    "external": ["--cache", "external", "--cache-host", "redis.example.com", "--cache-port", "6380"],
+}
+POSTGRES = {
+    "cloudnativepg": ["--postgres", "cloudnativepg"],
+    "external": ["--postgres", "external", "--postgres-host", "db.example.com", "--postgres-port", "5433",
+                 "--postgres-database", "mem", "--postgres-user", "mem", "--postgres-password-file", "@secret",
+                 "--postgres-sslmode", "require"],
+}
+OPAL = {"opal": ["--opal"], "no-opal": ["--no-opal"]}
+LLMS = {
+    "none": ["--llm", "none"],
+    "openai": ["--llm", "openai", "--llm-api-key-file", "@openai"],
+    "openai-compatible": ["--llm", "openai-compatible", "--llm-base-url", "http://ollama.ai.svc:11434/v1"],
+    "google": ["--llm", "google", "--google-project", "acme"],
+    "bedrock": ["--llm", "bedrock", "--bedrock-region", "eu-west-1"],
+}
+MODES = {
+    "local": ["--mode", "local"],
+    "hybrid": ["--mode", "hybrid", "--central-url", "https://aeterna.central.example.com",
+               "--central-credential-file", "@secret"],
+    "remote": ["--mode", "remote", "--central-url", "https://aeterna.central.example.com",
+               "--central-credential-file", "@secret"],
+}
+
+
+def combinations():
+    for mode in MODES:
+        if mode == "remote":
+            for cache, pg in itertools.product(CACHES, POSTGRES):
+                yield (mode, None, cache, pg, None, None)
+            continue
+        for vector, cache, pg, opal, llm in itertools.product(VECTORS, CACHES, POSTGRES, OPAL, LLMS):
+            yield (mode, vector, cache, pg, opal, llm)
+
+
+def args_for(combo, files):
+    mode, vector, cache, pg, opal, llm = combo
+    args = MODES[mode] + CACHES[cache] + POSTGRES[pg]
+    if vector:
+        args += VECTORS[vector] + OPAL[opal] + LLMS[llm]
+    return [files.get(a, a) for a in args]
+
+
+def check_files(out, combo):
+    problems = []
+    with open(os.path.join(out, "values.yaml"), encoding="utf-8") as f:
+        values = yaml.safe_load(f)
+    for e in jsonschema.Draft7Validator(VALUES_SCHEMA).iter_errors(values):
+        problems.append(f"values.yaml: {'/'.join(map(str, e.path))}: {e.message}")
+    with open(os.path.join(out, "docker-compose.yaml"), encoding="utf-8") as f:
+        compose = yaml.safe_load(f)
+    for e in jsonschema.validators.validator_for(COMPOSE_SCHEMA)(COMPOSE_SCHEMA).iter_errors(compose):
+        problems.append(f"docker-compose.yaml: {'/'.join(map(str, e.path))}: {e.message}")
+    for name in ("aeterna", "migrate"):
+        extra = set(compose["services"][name].get("environment", {})) - SERVER_ENV
+        if extra:
+            problems.append(f"docker-compose.yaml: {name} sets {sorted(extra)}, which the server does not read")
+        deps = compose["services"][name].get("depends_on", {})
+        for dep, cond in deps.items():
+            if dep not in compose["services"]:
+                problems.append(f"docker-compose.yaml: {name} depends on missing service {dep}")
+            if dep != "migrate" and cond.get("condition") != "service_healthy":
+                problems.append(f"docker-compose.yaml: {name} -> {dep} is not service_healthy")
+            if dep != "migrate" and "healthcheck" not in compose["services"].get(dep, {}):
+                problems.append(f"docker-compose.yaml: {dep} has no healthcheck")
+    with open(os.path.join(out, ".aeterna", "config.toml"), "rb") as f:
+        cfg = tomllib.load(f)
+    mode, vector, cache, pg, _opal, llm = combo
+    if cfg["setup"]["mode"] != mode or cfg["cache"]["kind"] != cache or cfg["postgresql"]["kind"] != pg:
+        problems.append(f"config.toml does not hold the answers: {cfg}")
+    if vector and cfg["vector"]["backend"] != vector.split("-bundled")[0].split("-external")[0]:
+        problems.append(f"config.toml vector.backend is {cfg['vector']['backend']}")
+    if llm and cfg["llm"]["provider"] != llm:
+        problems.append(f"config.toml llm.provider is {cfg['llm']['provider']}")
+    mode_of = {p: os.stat(os.path.join(out, p)).st_mode & 0o777
+               for p in ("values.yaml", "docker-compose.yaml", ".aeterna/config.toml")}
+    if mode_of[".aeterna/config.toml"] != 0o600:
+        problems.append(f"config.toml mode {oct(mode_of['.aeterna/config.toml'])}")
+    with open(os.path.join(out, "opencode.json"), encoding="utf-8") as f:
+        oc = json.load(f)
+    entry = oc["mcp"]["aeterna"]
+    if entry.get("type") != "remote" or not entry.get("url", "").endswith("/mcp/sse") or \
+            set(entry) - {"type", "url", "enabled", "headers"}:
+        problems.append(f"opencode.json entry: {entry}")
+    for path in ("values.yaml", "docker-compose.yaml", ".aeterna/config.toml", "opencode.json"):
+        with open(os.path.join(out, path), encoding="utf-8") as f:
+            text = f.read()
+        for secret in ("s3cr3t-value-0123456789", "sk-test0123456789abcdefXYZ"):
+            if secret in text and mode_of.get(path, 0o600) != 0o600:
+                problems.append(f"{path} holds a secret but is mode {oct(mode_of[path])}")
+    return problems
+
+
+KUBECONFORM = [os.path.join(TOOLS, "kubeconform"), "-strict",
+               "-schema-location", ROOT + "/.tools/k8s-schemas/{{.NormalizedKubernetesVersion}}-standalone{{.StrictSuffix}}/{{.ResourceKind}}{{.KindSuffix}}.json",
+               "-schema-location", ROOT + "/schemas/crd-jsonschema/{{.Group}}/{{.ResourceKind}}_{{.ResourceAPIVersion}}.json",
+               "-kubernetes-version", "1.35.0"]
+
+
+def render(out):
+    problems = []
+    for helm in ("helm3", "helm4"):
+        r = subprocess.run([os.path.join(TOOLS, helm), "template", "aeterna", CHART, "-f",
+                            os.path.join(out, "values.yaml"), "--kube-version", "1.35.0"],
+                           capture_output=True, text=True)
+        if r.returncode:
+            problems.append(f"{helm} template: {r.stderr.strip()}")
+            continue
+        manifest = os.path.join(out, f"{helm}.yaml")
+        with open(manifest, "w", encoding="utf-8") as f:
+            f.write(r.stdout)
+        k = subprocess.run(KUBECONFORM + [manifest], capture_output=True, text=True)
+        if k.returncode:
+            problems.append(f"kubeconform ({helm}): {k.stdout.strip()} {k.stderr.strip()}")
+    return problems
+
+
+def run_one(index, combo, files, do_render):
+    with tempfile.TemporaryDirectory() as out:
+        r = subprocess.run([BIN, "setup", "--non-interactive", "-o", out] + args_for(combo, files),
+                           capture_output=True, text=True)
+        if r.returncode:
+            return index, combo, [f"setup exited {r.returncode}: {r.stderr.strip()}"]
+        problems = check_files(out, combo)
+        if do_render and not problems:
+            problems += render(out)
+        return index, combo, problems
+
+
+def main():
+    with tempfile.TemporaryDirectory() as secrets:
+        files = {}
+        for name, value in (("@secret", "s3cr3t-value-0123456789"), ("@openai", "sk-test0123456789abcdefXYZ"),
+                            ("@mongo", "mongodb+srv://u:p@cluster0.example.net/?retryWrites=true")):
+            path = os.path.join(secrets, name[1:])
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(value + "\n")
+            files[name] = path
+        combos = list(combinations())
+        # rotation for rendering: one per mode x vector x cache x postgres, OPAL and LLM cycled
+        seen, render_set, cycle = set(), set(), itertools.cycle(itertools.product(OPAL, LLMS))
+        opal_llm = next(cycle)
+        for i, c in enumerate(combos):
+            key = c[:4]
+            if key in seen:
+                continue
+            if c[1] is None or (c[4], c[5]) == opal_llm:
+                seen.add(key)
+                render_set.add(i)
+                opal_llm = next(cycle)
+        for i, c in enumerate(combos):  # keys the rotation skipped: take their first combination
+            if c[:4] not in seen:
+                seen.add(c[:4])
+                render_set.add(i)
+        failed = 0
+        with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            futures = [pool.submit(run_one, i, c, files, i in render_set) for i, c in enumerate(combos)]
+            results = sorted(f.result() for f in futures)
+        for n, (index, combo, problems) in enumerate(results, 1):
+            name = " ".join(x for x in combo if x) + (" [rendered helm3+helm4, kubeconform]" if index in render_set else "")
+            if problems:
+                failed += 1
+                print(f"not ok {n} - setup {name}")
+                for p in problems[:5]:
+                    print(f"#   {p}")
+            else:
+                print(f"ok {n} - setup {name}")
+        print(f"# {len(results) - failed} passed, {failed} failed; {len(render_set)} rendered with helm 3 and helm 4")
+        return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
