@@ -1,0 +1,314 @@
+#!/usr/bin/env python3
+"""Drives the interactive `aeterna setup` in a pseudo-terminal (forkpty) by keystrokes and
+checks what it writes. Prints TAP lines. Run by `make test`."""
+import json
+import os
+import pty
+import re
+import select
+import signal
+import sys
+import tempfile
+import termios
+import time
+import tomllib
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
+UP, DOWN, ENTER, CTRL_C, BACKSPACE = "\x1b[A", "\x1b[B", "\r", "\x03", "\x7f"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+class Session:
+    def __init__(self, *args, env=None):
+        e = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
+        e.update(env or {})
+        e["TERM"] = "xterm"
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execve(BIN, [BIN, "setup", *args], e)
+        self.out = ""
+        self.pos = 0
+
+    def _read(self, timeout):
+        r, _, _ = select.select([self.fd], [], [], timeout)
+        if not r:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            return None
+        if not data:
+            return None
+        self.out += data.decode("utf-8", "replace")
+        return True
+
+    def expect(self, text, timeout=10):
+        """Waits until text appears (ANSI codes removed) after the last match."""
+        end = time.time() + timeout
+        while True:
+            plain = ANSI.sub("", self.out)
+            i = plain.find(text, self.pos)
+            if i >= 0:
+                self.pos = i + len(text)
+                return
+            if time.time() > end or self._read(0.2) is None and text not in ANSI.sub("", self.out)[self.pos:]:
+                if time.time() > end or not self._alive():
+                    raise AssertionError(f"did not see {text!r}; screen tail:\n{plain[-600:]}")
+
+    def _alive(self):
+        try:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+            return pid == 0
+        except ChildProcessError:
+            return False
+
+    def send(self, keys):
+        for k in keys if isinstance(keys, list) else [keys]:
+            os.write(self.fd, k.encode())
+            time.sleep(0.02)
+
+    def answer(self, question, keys):
+        self.expect(question)
+        self.send(keys)
+
+    def wait(self, timeout=20):
+        end = time.time() + timeout
+        while time.time() < end:
+            self._read(0.1)
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                while self._read(0.05):
+                    pass
+                self.status = os.waitstatus_to_exitcode(status)
+                return self.status
+        os.kill(self.pid, signal.SIGKILL)
+        raise AssertionError("setup did not finish; screen tail:\n" + ANSI.sub("", self.out)[-600:])
+
+
+def toml(d):
+    with open(os.path.join(d, ".aeterna", "config.toml"), "rb") as f:
+        return tomllib.load(f)
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+@test
+def defaults_by_pressing_enter():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d)
+        for q in ("Where will Aeterna run?", "Deployment mode", "Vector store", "Bundled or external?",
+                  "Cache", "PostgreSQL", "Enable OPAL/Cedar authorization?", "LLM provider",
+                  "Add Aeterna to OpenCode (MCP)?", "Where?", "Configure advanced Kubernetes options"):
+            s.answer(q, ENTER)
+        assert s.wait() == 0, ANSI.sub("", s.out)[-400:]
+        cfg = toml(d)
+        assert cfg["setup"] == {"target": "kubernetes", "mode": "local"}
+        assert cfg["vector"]["backend"] == "qdrant" and cfg["cache"]["kind"] == "dragonfly"
+        assert "helm install aeterna" in s.out
+
+
+@test
+def opal_question_explains_itself():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, "--target", "kubernetes", "--mode", "local", "--vector-backend", "qdrant",
+                    "--vector-deployment", "bundled", "--cache", "dragonfly", "--postgres", "cloudnativepg")
+        s.expect("OPAL/Cedar: decides who may read and write which memories")
+        s.answer("Enable OPAL/Cedar authorization?", "y")
+        for q in ("LLM provider", "Add Aeterna to OpenCode (MCP)?", "Where?", "Configure advanced"):
+            s.answer(q, ENTER)
+        assert s.wait() == 0
+        assert 'backend: "cedar"' in read(os.path.join(d, "values.yaml"))
+
+
+@test
+def hybrid_pinecone_external_services_and_openai_key_check():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d)
+        s.answer("Where will Aeterna run?", ENTER)
+        s.answer("Deployment mode", [DOWN, ENTER])
+        s.answer("Central server URL", list("ftp://x") + [ENTER])
+        s.expect("Enter an http:// or https:// URL with a host.")
+        s.send([BACKSPACE] * 7 + list("http://127.0.0.1:9") + [ENTER])
+        s.expect("is not reachable from here")  # warns, does not block
+        s.answer("How does this instance authenticate to it?", ENTER)
+        s.answer("API key", [ENTER])
+        s.expect("A value is required.")
+        s.send(list("central-secret") + [ENTER])
+        s.answer("Local cache size (MiB)", ["\x15"] + list("1024") + [ENTER])
+        s.answer("Keep a local Cedar agent", "n")
+        s.answer("Sync interval (seconds)", ENTER)
+        s.answer("Vector store", [DOWN, DOWN, DOWN, ENTER])  # Pinecone
+        s.answer("Pinecone API key", list("pc-key") + [ENTER])
+        s.answer("Pinecone environment", list("us-east-1-aws") + [ENTER])
+        s.answer("Pinecone index name", list("mem") + [ENTER])
+        s.answer("Cache", [UP, ENTER])  # External (wraps around)
+        s.answer("Cache host", list("redis.example.com") + [ENTER])
+        s.answer("Cache port", ENTER)
+        s.answer("Cache password (optional)", ENTER)
+        s.answer("PostgreSQL", [DOWN, ENTER])
+        s.answer("PostgreSQL host", list("db.example.com") + [ENTER])
+        s.answer("PostgreSQL port", ENTER)
+        s.answer("Database", ENTER)
+        s.answer("User", ENTER)
+        s.answer("Password", list("pw") + [ENTER])
+        s.answer("sslmode", [DOWN, ENTER])
+        s.answer("Enable OPAL/Cedar authorization?", "n")
+        s.answer("LLM provider", [DOWN, ENTER])  # OpenAI
+        s.answer("OpenAI API key", list("nope") + [ENTER])
+        s.expect("does not look like an OpenAI key")
+        s.send(list("sk-abcdefghijklmnopqrstuvwx") + [ENTER])
+        s.answer("Chat model", ENTER)
+        s.answer("Embedding model", ENTER)
+        s.answer("Add Aeterna to OpenCode (MCP)?", ENTER)
+        s.answer("Where?", ENTER)
+        s.answer("Configure advanced", ENTER)
+        assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
+        assert "central-secret" not in s.out and "sk-abcdefghijklmnopqrstuvwx" not in s.out
+        cfg = toml(d)
+        assert cfg["setup"]["mode"] == "hybrid" and cfg["central"]["url"] == "http://127.0.0.1:9"
+        assert cfg["central"]["credential"] == "central-secret"
+        assert cfg["hybrid"] == {"cache_size_mb": 1024, "offline_cedar": False, "sync_interval_seconds": 300}
+        assert cfg["vector"]["pinecone_index"] == "mem" and cfg["cache"]["host"] == "redis.example.com"
+        assert cfg["postgresql"]["sslmode"] == "require" and cfg["llm"]["api_key"].startswith("sk-")
+
+
+@test
+def compose_target_weaviate_external_and_ollama():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d)
+        s.answer("Where will Aeterna run?", [DOWN, ENTER])
+        s.answer("Deployment mode", ENTER)
+        s.answer("Vector store", [DOWN, ENTER])
+        s.answer("Bundled or external?", [DOWN, ENTER])
+        s.answer("Weaviate URL", list("https://weaviate.example.com") + [ENTER])
+        s.answer("Weaviate API key (optional)", ENTER)
+        s.answer("Cache", [DOWN, ENTER])  # Valkey
+        s.answer("PostgreSQL", ENTER)
+        s.answer("Enable OPAL/Cedar authorization?", ENTER)
+        s.answer("LLM provider", [DOWN, DOWN, ENTER])
+        s.answer("Base URL of the OpenAI-compatible server", ENTER)
+        s.answer("API key (optional)", ENTER)
+        s.answer("Chat model", ENTER)
+        s.answer("Embedding model", ENTER)
+        s.answer("Add Aeterna to OpenCode (MCP)?", "n")
+        assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
+        assert "docker compose up -d" in s.out
+        compose = read(os.path.join(d, "docker-compose.yaml"))
+        assert "valkey:" in compose and 'WEAVIATE_URL: "https://weaviate.example.com"' in compose
+        assert not os.path.exists(os.path.join(d, "opencode.json"))
+
+
+@test
+def opencode_only_remote_oauth2():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d)
+        s.answer("Where will Aeterna run?", [UP, ENTER])
+        s.answer("Deployment mode", [UP, ENTER])
+        s.answer("Central server URL", list("https://central.example.com") + [ENTER])
+        s.answer("How does this instance authenticate to it?", [DOWN, ENTER])
+        s.answer("OAuth2 client secret (optional)", ENTER)
+        s.answer("Where?", ENTER)
+        assert s.wait(30) == 0, ANSI.sub("", s.out)[-600:]
+        oc = json.loads(read(os.path.join(d, "opencode.json")))
+        assert oc["mcp"]["aeterna"]["url"] == "https://central.example.com/mcp/sse"
+        assert sorted(os.listdir(d)) == [".aeterna", "opencode.json"]
+
+
+@test
+def kubernetes_advanced_options():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, "--target", "kubernetes", "--mode", "local", "--vector-backend", "qdrant",
+                    "--cache", "dragonfly", "--postgres", "cloudnativepg", "--no-opal", "--llm", "none",
+                    "--no-opencode")
+        s.answer("Bundled or external?", ENTER)
+        s.answer("Configure advanced Kubernetes options", "y")
+        s.answer("Expose it through an Ingress?", "y")
+        s.answer("Ingress host", list("memory.example.com") + [ENTER])
+        s.answer("TLS on the Ingress?", ENTER)
+        s.answer("Prometheus ServiceMonitor?", "y")
+        s.answer("NetworkPolicy (deny by default)?", "y")
+        s.answer("HorizontalPodAutoscaler?", "y")
+        s.answer("PodDisruptionBudget?", "y")
+        assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
+        values = read(os.path.join(d, "values.yaml"))
+        assert 'secretName: "memory-example-com-tls"' in values
+        for key in ("metrics:\n  serviceMonitor:\n    enabled: true", "networkPolicy:\n  enabled: true",
+                    "autoscaling:\n  enabled: true", "podDisruptionBudget:\n  enabled: true"):
+            assert key in values, key
+
+
+@test
+def ctrl_c_restores_terminal_exits_130_and_writes_nothing():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d)
+        s.answer("Where will Aeterna run?", ENTER)
+        s.expect("Deployment mode")
+        s.send(CTRL_C)
+        assert s.wait() == 130
+        assert "interrupted; nothing was written" in s.out
+        assert os.listdir(d) == []
+        attrs = termios.tcgetattr(s.fd)
+        assert attrs[3] & termios.ECHO and attrs[3] & termios.ICANON, "terminal left in raw mode"
+
+
+@test
+def ctrl_c_in_text_input():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, "--mode", "hybrid")
+        s.answer("Where will Aeterna run?", ENTER)
+        s.expect("Central server URL")
+        s.send(list("http://par") + [CTRL_C])
+        assert s.wait() == 130 and os.listdir(d) == []
+
+
+@test
+def reconfigure_offers_previous_answers():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, "--non-interactive", "--cache", "valkey", "--llm", "bedrock", "--bedrock-region", "eu-west-3")
+        assert s.wait() == 0
+        before = {p: read(os.path.join(d, p)) for p in ("values.yaml", "docker-compose.yaml", ".aeterna/config.toml")}
+        s = Session("-o", d, "--reconfigure")
+        for q in ("Where will Aeterna run?", "Deployment mode", "Vector store", "Bundled or external?"):
+            s.answer(q, ENTER)
+        s.expect("Cache")
+        s.expect("❯ Valkey")
+        s.send(ENTER)
+        for q in ("PostgreSQL", "Enable OPAL/Cedar authorization?", "LLM provider"):
+            s.answer(q, ENTER)
+        s.answer("AWS region", [])
+        s.expect("(eu-west-3)")
+        s.send(ENTER)
+        for q in ("Chat model", "Embedding model", "Add Aeterna to OpenCode (MCP)?", "Where?", "Configure advanced"):
+            s.answer(q, ENTER)
+        assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
+        after = {p: read(os.path.join(d, p)) for p in before}
+        assert before == after
+        assert s.out.count("unchanged") >= 3
+
+
+def main():
+    failed = 0
+    for n, fn in enumerate(TESTS, 1):
+        try:
+            fn()
+            print(f"ok {n} - wizard: {fn.__name__}")
+        except AssertionError as e:
+            failed += 1
+            print(f"not ok {n} - wizard: {fn.__name__}")
+            for line in str(e).splitlines()[-12:]:
+                print(f"#   {line}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
