@@ -19,10 +19,17 @@ struct env {
 	char value[512];
 };
 
+/* Compose interpolates "$VAR" in values; a literal "$" is written "$$". */
 static void env_add(struct env *e, size_t *n, const char *name, const char *value)
 {
+	size_t j = 0;
 	e[*n].name = name;
-	snprintf(e[*n].value, sizeof(e[*n].value), "%s", value ? value : "");
+	for (const char *p = value ? value : ""; *p && j + 2 < sizeof(e[*n].value); p++) {
+		if (*p == '$')
+			e[*n].value[j++] = '$';
+		e[*n].value[j++] = *p;
+	}
+	e[*n].value[j] = '\0';
 	(*n)++;
 }
 
@@ -224,10 +231,11 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 	if (pg_bundled(d)) {
 		yaml_key(out, 2, "postgres");
 		yaml_kv(out, 4, "image", POSTGRES_IMAGE);
-		yaml_key(out, 4, "environment");
-		yaml_kv(out, 6, "POSTGRES_DB", "aeterna");
-		yaml_kv(out, 6, "POSTGRES_USER", "aeterna");
-		yaml_kv(out, 6, "POSTGRES_PASSWORD", d->pg_password);
+		size_t pn = 0;
+		env_add(e, &pn, "POSTGRES_DB", "aeterna");
+		env_add(e, &pn, "POSTGRES_USER", "aeterna");
+		env_add(e, &pn, "POSTGRES_PASSWORD", d->pg_password);
+		emit_env(out, e, pn);
 		strbuf_puts(out, "    volumes:\n      - \"postgres-data:/var/lib/postgresql/data\"\n");
 		static const char *const t[] = { "CMD-SHELL", "pg_isready -U aeterna -d aeterna", NULL };
 		healthcheck(out, t, "5s", 20);
