@@ -7,12 +7,13 @@ SHELL := /bin/bash
 TOOLS := .tools/bin
 OUT   ?= out
 
-.PHONY: help bootstrap build build-asan run test clean readme
+.PHONY: help bootstrap build build-asan run test bench clean readme
 
 help:
 	@echo "make run        render the chart's local scenario and summarise it"
 	@echo "make test       run every test suite"
 	@echo "make build      build the aeterna CLI (build/aeterna)"
+	@echo "make bench      time 'aeterna setup --non-interactive' and report the binary size"
 	@echo "make readme     regenerate the chart README values table"
 	@echo "make bootstrap  install the pinned tools into .tools/"
 
@@ -32,6 +33,9 @@ run: bootstrap
 
 test: bootstrap
 	@bash scripts/test.sh
+
+bench: build
+	@.tools/venv/bin/python scripts/bench.py build/aeterna
 
 readme: bootstrap
 	@.tools/venv/bin/python scripts/values-table.py charts/aeterna --write

@@ -27,6 +27,34 @@ int atomic_write_file(const char *path, const void *data, size_t len,
 		      const struct atomic_write_opts *opts, char **backup_path,
 		      struct ae_error *err);
 
+/* A batch writes several files as one step: every new content is first written to a temporary
+ * file next to its target (nothing is replaced if any of that fails), then all temporary files
+ * are fsync'ed together (in parallel, so the filesystem can commit them at once), then each is
+ * renamed over its target (after its backup, if asked), then each directory is fsync'ed.
+ * The batch owns its staged entries; atomic_batch_free removes any temporary file left. */
+struct atomic_staged {
+	char *path;   /* owned */
+	char *tmp;    /* owned; NULL once renamed */
+	int fd;       /* open until synced */
+	bool backup;
+	time_t now;
+	char *backup_path; /* owned: set by commit when a backup was made */
+};
+
+struct atomic_batch {
+	struct atomic_staged *items; /* owned array */
+	size_t len, cap;
+};
+
+/* Stages data for path (written to a temporary file with opts->mode). Returns 0 or -1. */
+int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data, size_t len,
+		     const struct atomic_write_opts *opts, struct ae_error *err);
+/* Syncs and renames everything staged. On failure before the first rename nothing is replaced;
+ * a rename failure (rare: the directory became unwritable) stops with the earlier files in place
+ * and is reported. Returns 0 or -1. */
+int atomic_batch_commit(struct atomic_batch *b, struct ae_error *err);
+void atomic_batch_free(struct atomic_batch *b);
+
 /* Reads a whole file into a NUL-terminated buffer (malloc'ed, owned by the caller).
  * Returns 0, or -1 with err filled (errno_out receives errno when not NULL). */
 int read_file(const char *path, char **data, size_t *len, int *errno_out, struct ae_error *err);

@@ -535,27 +535,43 @@ int cmd_setup(int argc, char **argv)
 		}
 		free(p);
 	}
+	/* all files in one batch: nothing is replaced unless every new file could be written */
+	struct atomic_batch batch = {0};
+	size_t staged_of[4];
+	bool staged[4] = { false };
 	for (size_t i = 0; i < nouts; i++) {
 		char *cur = NULL;
 		if (read_file(outs[i].path, &cur, NULL, NULL, NULL) == 0 && !strcmp(cur, strbuf_str(&outs[i].text))) {
 			free(cur);
-			printf("unchanged  %s\n", outs[i].name);
 			continue;
 		}
 		free(cur);
 		struct atomic_write_opts o = { .mode = outs[i].mode, .backup = outs[i].backup };
-		char *backup = NULL;
-		if (atomic_write_file(outs[i].path, outs[i].text.buf, outs[i].text.len, &o, &backup, &err) < 0) {
-			fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		staged_of[i] = batch.len;
+		if (atomic_batch_add(&batch, outs[i].path, outs[i].text.buf, outs[i].text.len, &o, &err) < 0) {
+			fprintf(stderr, "aeterna setup: %s; nothing was written\n", err.msg);
+			atomic_batch_free(&batch);
 			rc = EXIT_FAILURE_;
 			goto out;
 		}
-		if (backup)
+		staged[i] = true;
+	}
+	if (atomic_batch_commit(&batch, &err) < 0) {
+		fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		atomic_batch_free(&batch);
+		rc = EXIT_FAILURE_;
+		goto out;
+	}
+	for (size_t i = 0; i < nouts; i++) {
+		const char *backup = staged[i] ? batch.items[staged_of[i]].backup_path : NULL;
+		if (!staged[i])
+			printf("unchanged  %s\n", outs[i].name);
+		else if (backup)
 			printf("wrote      %s (previous version kept as %s)\n", outs[i].name, backup);
 		else
 			printf("wrote      %s\n", outs[i].name);
-		free(backup);
 	}
+	atomic_batch_free(&batch);
 	print_next_steps(&d, dir, wrote_opencode);
 	rc = EXIT_OK;
 	goto out;
