@@ -15,6 +15,7 @@
 #include "model.h"
 #include "setup.h"
 #include "strbuf.h"
+#include "values_merge.h"
 
 enum {
 	OPT_NON_INTERACTIVE = 1000,
@@ -118,8 +119,9 @@ static char *path_join(const char *a, const char *b)
 	return strbuf_failed(&sb) ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb);
 }
 
-/* Loads DIR/.aeterna/config.toml. Returns 1 when loaded, 0 when absent, -1 on errors (printed). */
-static int load_config(const char *dir, struct deployment *d)
+/* Loads DIR/.aeterna/config.toml. Returns 1 when loaded, 0 when absent, -1 on errors (printed
+ * unless quiet). */
+static int load_config(const char *dir, struct deployment *d, bool quiet)
 {
 	char *path = path_join(dir, ".aeterna/config.toml");
 	char *text = NULL;
@@ -133,12 +135,14 @@ static int load_config(const char *dir, struct deployment *d)
 		free(path);
 		if (e == ENOENT)
 			return 0;
-		fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		if (!quiet)
+			fprintf(stderr, "aeterna setup: %s\n", err.msg);
 		return -1;
 	}
 	struct diag_list diags = {0};
 	size_t errors = model_load_toml(d, text, path, &diags);
-	diag_print_all(stderr, &diags, isatty(STDERR_FILENO));
+	if (!quiet)
+		diag_print_all(stderr, &diags, isatty(STDERR_FILENO));
 	diag_list_free(&diags);
 	free(text);
 	free(path);
@@ -171,7 +175,44 @@ struct output {
 	struct strbuf shown;/* owned: the same text generated with secrets masked */
 	mode_t mode;
 	bool backup;
+	bool has_secret;    /* set when text is not simply the generated text (merged) */
 };
+
+/* When values.yaml exists and the user edited it, update the owned keys in place so their
+ * own keys and comments survive. Falls back to the generated text (the old file is kept as a
+ * backup) when the file cannot be edited in place. Returns 0, or -1 when out of memory. */
+static int keep_user_edits(struct output *o, const struct deployment *prev)
+{
+	char *existing = NULL;
+	if (!o->path || read_file(o->path, &existing, NULL, NULL, NULL) < 0)
+		return 0; /* no file yet */
+	struct strbuf previous = {0}, merged = {0};
+	if (prev)
+		gen_values(prev, &previous);
+	struct ae_error err = {{0}};
+	int rc = 0;
+	if (prev && !strcmp(existing, strbuf_str(&previous))) {
+		/* not edited since the last run: the generated text as it is */
+	} else if (values_merge(existing, strbuf_str(&o->text), prev ? strbuf_str(&previous) : NULL, &merged, &err) == 0 &&
+		   values_owned_match(strbuf_str(&merged), strbuf_str(&o->text), &err) == 0) {
+		o->has_secret = strcmp(strbuf_str(&o->text), strbuf_str(&o->shown)) != 0;
+		strbuf_free(&o->text);
+		o->text = merged;
+		merged = (struct strbuf){0};
+		struct stat st;
+		if (stat(o->path, &st) == 0 && (st.st_mode & 0077) == 0)
+			o->has_secret = true; /* the user's file was private: keep it so */
+	} else {
+		fprintf(stderr, "aeterna setup: warning: values.yaml cannot be edited in place (%s); it is rewritten "
+				"and the current one kept as a backup\n", err.msg);
+	}
+	if (strbuf_failed(&o->text))
+		rc = -1;
+	strbuf_free(&previous);
+	strbuf_free(&merged);
+	free(existing);
+	return rc;
+}
 
 /* A copy of d with every secret replaced by a mask, for printing. */
 static int masked_copy(const struct deployment *d, struct deployment *m)
@@ -380,7 +421,7 @@ int cmd_setup(int argc, char **argv)
 
 	int loaded = 0;
 	if (reconfigure || do_show || do_validate) {
-		loaded = load_config(dir, &prev);
+		loaded = load_config(dir, &prev, false);
 		if (loaded < 0)
 			goto out;
 		if (loaded == 0 && (do_show || reconfigure)) {
@@ -399,8 +440,10 @@ int cmd_setup(int argc, char **argv)
 	}
 
 	/* answers: previous (reconfigure), then flags on top, then the wizard or defaults */
-	if (model_copy(&d, &prev) < 0)
+	if (reconfigure && model_copy(&d, &prev) < 0)
 		goto oom;
+	if (!reconfigure) /* only to know which keys the previous run wrote into values.yaml */
+		loaded = load_config(dir, &prev, true) == 1;
 	for (size_t i = 0; i < model_field_count; i++) {
 		const struct field *f = &model_fields[i];
 		if (!model_is_set(&given, f))
@@ -446,17 +489,21 @@ int cmd_setup(int argc, char **argv)
 	bool server_files = d.target != TARGET_OPENCODE_ONLY;
 	if (server_files) {
 		outs[nouts] = (struct output){ "values.yaml", path_join(dir, "values.yaml"), {0}, {0},
-					       0644, true };
+					       0644, true, false };
 		gen_values(&d, &outs[nouts].text);
 		gen_values(&masked, &outs[nouts].shown);
+		if (keep_user_edits(&outs[nouts], loaded ? &prev : NULL) < 0) {
+			model_free(&masked);
+			goto oom;
+		}
 		nouts++;
 		outs[nouts] = (struct output){ "docker-compose.yaml", path_join(dir, "docker-compose.yaml"), {0}, {0},
-					       0644, true };
+					       0644, true, false };
 		gen_compose(&d, &outs[nouts].text);
 		gen_compose(&masked, &outs[nouts].shown);
 		nouts++;
 	}
-	outs[nouts] = (struct output){ ".aeterna/config.toml", path_join(dir, ".aeterna/config.toml"), {0}, {0}, 0600, true };
+	outs[nouts] = (struct output){ ".aeterna/config.toml", path_join(dir, ".aeterna/config.toml"), {0}, {0}, 0600, true, false };
 	gen_config_toml(&d, &outs[nouts].text);
 	gen_config_toml(&masked, &outs[nouts].shown);
 	nouts++;
@@ -479,7 +526,7 @@ int cmd_setup(int argc, char **argv)
 		struct stat st;
 		mode_t mode = stat(path, &st) == 0 ? (st.st_mode & 0777) : 0644;
 		outs[nouts] = (struct output){ d.opencode_scope == OPENCODE_USER ? "opencode.json (user)" : "opencode.json",
-					       path, {0}, {0}, mode, true };
+					       path, {0}, {0}, mode, true, false };
 		int g = gen_opencode(&d, existing, path, &outs[nouts].text, &err);
 		free(existing);
 		nouts++;
@@ -496,7 +543,7 @@ int cmd_setup(int argc, char **argv)
 		if (!outs[i].path || strbuf_failed(&outs[i].text) || strbuf_failed(&outs[i].shown))
 			goto oom;
 		/* a file whose masked rendering differs holds a secret: private */
-		if (strcmp(strbuf_str(&outs[i].text), strbuf_str(&outs[i].shown)))
+		if (outs[i].has_secret || strcmp(strbuf_str(&outs[i].text), strbuf_str(&outs[i].shown)))
 			outs[i].mode = 0600;
 	}
 

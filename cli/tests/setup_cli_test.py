@@ -292,6 +292,46 @@ def reconfigure_flags_override_previous_answers():
 
 
 @test
+def user_edits_to_values_survive_reconfigure():
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d).returncode == 0
+        path = os.path.join(d, "values.yaml")
+        text = read(path)
+        text = text.replace('deploymentMode: "local"', '# why local\ndeploymentMode: "local"  # note')
+        text = text.replace('vector:\n  backend: "qdrant"', 'vector:\n  embeddingDimension: 3072\n  backend: "qdrant"')
+        text += "\n# mine\nreplicaCount: 3\n"
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        # same answers: nothing to change, the file stays byte for byte
+        r = setup("--non-interactive", "--reconfigure", "-o", d)
+        assert r.returncode == 0 and "unchanged  values.yaml" in r.stdout, r.stdout + r.stderr
+        assert read(path) == text
+        # new answers: owned keys change in place, the user's lines stay
+        r = setup("--non-interactive", "--reconfigure", "-o", d, "--vector-backend", "weaviate", "--hpa",
+                  "--llm", "bedrock", "--bedrock-region", "eu-west-1")
+        assert r.returncode == 0, r.stderr
+        new = read(path)
+        for kept in ("# why local\n", 'deploymentMode: "local"  # note', "embeddingDimension: 3072", "# mine\nreplicaCount: 3\n"):
+            assert kept in new, kept
+        assert "qdrant" not in new and 'backend: "weaviate"' in new and "weaviate:\n    url:" in new
+        assert "autoscaling:\n  enabled: true" in new and 'provider: "bedrock"' in new
+        r = subprocess.run([os.path.join(ROOT, ".tools", "bin", "helm3"), "template", "a", os.path.join(ROOT, "charts", "aeterna"),
+                            "-f", path], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+
+
+@test
+def unparsable_values_is_rewritten_with_a_backup():
+    with tempfile.TemporaryDirectory() as d:
+        with open(os.path.join(d, "values.yaml"), "w", encoding="utf-8") as f:
+            f.write("replicaCount: [\n")
+        r = setup("--non-interactive", "-o", d)
+        assert r.returncode == 0 and "cannot be edited in place" in r.stderr, r.stderr
+        assert any(n.startswith("values.yaml.") and n.endswith(".bak") for n in os.listdir(d))
+        assert read(os.path.join(d, "values.yaml")).startswith("# Values for charts/aeterna")
+
+
+@test
 def reconfigure_without_config_exits_2():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "--reconfigure", "-o", d)

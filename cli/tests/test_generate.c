@@ -12,6 +12,7 @@
 #include "atomic_file.h"
 #include "generate.h"
 #include "model.h"
+#include "values_merge.h"
 
 struct golden_case {
 	const char *name;
@@ -161,6 +162,42 @@ static void test_opencode_merge(void **state)
 	model_free(&d);
 }
 
+static void merge_expect(const char *existing, const char *generated, const char *previous, const char *want)
+{
+	struct strbuf out = {0};
+	struct ae_error err;
+	if (values_merge(existing, generated, previous, &out, &err) < 0)
+		fail_msg("merge failed: %s", err.msg);
+	assert_string_equal(strbuf_str(&out), want);
+	strbuf_free(&out);
+}
+
+static void test_values_merge(void **state)
+{
+	(void)state;
+	/* identity */
+	merge_expect("a: 1\nb:\n  c: \"x\"\n", "a: 1\nb:\n  c: \"x\"\n", NULL, "a: 1\nb:\n  c: \"x\"\n");
+	/* one-line value changed in place; comments and the user's keys stay */
+	merge_expect("# top\na: 1  # why\nmine: 7\nb:\n  own: true\n  c: \"x\"\n",
+		     "a: 2\nb:\n  c: \"y\"\n", NULL,
+		     "# top\na: 2  # why\nmine: 7\nb:\n  own: true\n  c: \"y\"\n");
+	/* new keys go under their parent (or at the end), in the file's indentation */
+	merge_expect("b:\n    own: 1\nz: 0\n", "b:\n  c: 1\n  d:\n    e: 2\nn: 3\n", NULL,
+		     "b:\n    own: 1\n    c: 1\n    d:\n      e: 2\nz: 0\nn: 3\n");
+	/* keys the previous answers wrote and the new ones do not are removed */
+	merge_expect("v:\n  backend: \"q\"\n  q:\n    url: \"u\"\n  mine: 1\n",
+		     "v:\n  backend: \"p\"\n  p:\n    key: \"k\"\n",
+		     "v:\n  backend: \"q\"\n  q:\n    url: \"u\"\n",
+		     "v:\n  backend: \"p\"\n  mine: 1\n  p:\n    key: \"k\"\n");
+	/* block values are replaced as blocks */
+	merge_expect("t: |\n  old\n  text\nafter: 1\n", "t: |\n  new\n", NULL, "t: |\n  new\nafter: 1\n");
+	/* a file that is not YAML is refused */
+	struct strbuf out = {0};
+	struct ae_error err;
+	assert_int_equal(values_merge("a: [\n", "a: 1\n", NULL, &out, &err), -1);
+	strbuf_free(&out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_config_round_trip),
 		cmocka_unit_test(test_opencode_merge),
+		cmocka_unit_test(test_values_merge),
 	};
 	return cmocka_run_group_tests_name("generate", tests, NULL, NULL);
 }
