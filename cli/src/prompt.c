@@ -49,6 +49,7 @@ int prompt_begin(void)
 	signal(SIGTERM, on_signal);
 	signal(SIGHUP, on_signal);
 	signal(SIGQUIT, on_signal);
+	signal(SIGINT, on_signal); /* from kill(1); Ctrl-C itself arrives as a key */
 	return 0;
 }
 

@@ -90,7 +90,7 @@ static int ydoc_parse(const char *text, struct ydoc *d, struct ae_error *err)
 		lines += text[i] == '\n';
 	d->line_start = malloc(sizeof(size_t) * ((size_t)lines + 1));
 	if (!d->line_start)
-		return ae_error_set(err, "out of memory");
+		return ae_error_set(err, "out of memory"); /* d owns nothing yet */
 	d->line_start[0] = 0;
 	d->nlines = 0;
 	for (size_t i = 0; i < d->len; i++)
@@ -115,6 +115,7 @@ static int ydoc_parse(const char *text, struct ydoc *d, struct ae_error *err)
 			fy_parser_destroy(fyp);
 		if (diag)
 			fy_diag_destroy(diag);
+		ydoc_free(d);
 		return ae_error_set(err, "cannot start the YAML parser");
 	}
 	/* frame: a mapping (expecting a key or a value) or a sequence; `indexed` mappings have their
@@ -207,8 +208,10 @@ static int ydoc_parse(const char *text, struct ydoc *d, struct ae_error *err)
 		rc = ae_error_set(err, "not valid YAML: %s", *diag_msg ? diag_msg : "parse error");
 	fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);
-	if (rc)
+	if (rc) {
+		ydoc_free(d); /* nothing of a failed parse is handed out */
 		return rc;
+	}
 	/* extents: a pair ends before the next content line indented at most as much as its key */
 	for (int i = 0; i < d->npairs; i++) {
 		struct pair *p = &d->pairs[i];
