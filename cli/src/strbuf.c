@@ -52,6 +52,28 @@ void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 	va_end(ap2);
 }
 
+void strbuf_quote(struct strbuf *sb, const char *s)
+{
+	strbuf_putc(sb, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': strbuf_puts(sb, "\\\""); break;
+		case '\\': strbuf_puts(sb, "\\\\"); break;
+		case '\n': strbuf_puts(sb, "\\n"); break;
+		case '\t': strbuf_puts(sb, "\\t"); break;
+		case '\r': strbuf_puts(sb, "\\r"); break;
+		case '\b': strbuf_puts(sb, "\\b"); break;
+		case '\f': strbuf_puts(sb, "\\f"); break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				strbuf_printf(sb, "\\u%04X", *p);
+			else
+				strbuf_putc(sb, (char)*p);
+		}
+	}
+	strbuf_putc(sb, '"');
+}
+
 bool strbuf_failed(const struct strbuf *sb) { return sb->failed; }
 const char *strbuf_str(const struct strbuf *sb) { return sb->buf ? sb->buf : ""; }
 

@@ -18,6 +18,9 @@ void strbuf_add(struct strbuf *sb, const char *data, size_t len);
 void strbuf_puts(struct strbuf *sb, const char *s);
 void strbuf_putc(struct strbuf *sb, char c);
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Appends s as a double-quoted string with \" \\ \b \t \n \f \r and \uXXXX escapes: valid
+ * as a TOML basic string, a YAML double-quoted scalar and a JSON string alike. */
+void strbuf_quote(struct strbuf *sb, const char *s);
 bool strbuf_failed(const struct strbuf *sb);
 const char *strbuf_str(const struct strbuf *sb); /* "" when empty */
 char *strbuf_detach(struct strbuf *sb);         /* caller owns; strbuf is reset */

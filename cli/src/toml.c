@@ -8,27 +8,7 @@
 
 /* ---- writer ---- */
 
-void toml_quote(struct strbuf *out, const char *value)
-{
-	strbuf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		switch (*p) {
-		case '"': strbuf_puts(out, "\\\""); break;
-		case '\\': strbuf_puts(out, "\\\\"); break;
-		case '\n': strbuf_puts(out, "\\n"); break;
-		case '\t': strbuf_puts(out, "\\t"); break;
-		case '\r': strbuf_puts(out, "\\r"); break;
-		case '\b': strbuf_puts(out, "\\b"); break;
-		case '\f': strbuf_puts(out, "\\f"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				strbuf_printf(out, "\\u%04X", *p);
-			else
-				strbuf_putc(out, (char)*p);
-		}
-	}
-	strbuf_putc(out, '"');
-}
+void toml_quote(struct strbuf *out, const char *value) { strbuf_quote(out, value); }
 
 void toml_comment(struct strbuf *out, const char *text)
 {

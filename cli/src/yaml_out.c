@@ -2,25 +2,7 @@
 
 #include <string.h>
 
-void yaml_quote(struct strbuf *out, const char *s)
-{
-	strbuf_putc(out, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': strbuf_puts(out, "\\\""); break;
-		case '\\': strbuf_puts(out, "\\\\"); break;
-		case '\n': strbuf_puts(out, "\\n"); break;
-		case '\t': strbuf_puts(out, "\\t"); break;
-		case '\r': strbuf_puts(out, "\\r"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				strbuf_printf(out, "\\x%02X", *p);
-			else
-				strbuf_putc(out, (char)*p);
-		}
-	}
-	strbuf_putc(out, '"');
-}
+void yaml_quote(struct strbuf *out, const char *s) { strbuf_quote(out, s); }
 
 static void pad(struct strbuf *out, int indent)
 {
