@@ -149,23 +149,20 @@ static int load_config(const char *dir, struct deployment *d, bool quiet)
 	return errors ? -1 : 1;
 }
 
+static void show_answer(void *ctx, const struct field *f, bool new_section)
+{
+	if (new_section)
+		printf("\n[%s]\n", f->section);
+	struct strbuf v = {0};
+	model_format(ctx, f, true, &v);
+	printf("  %-22s %s\n", f->key, strbuf_str(&v));
+	strbuf_free(&v);
+}
+
 static void show(const struct deployment *d, const char *dir)
 {
 	printf("Configuration in %s/.aeterna/config.toml (secrets masked):\n", dir);
-	const char *section = NULL;
-	for (size_t i = 0; i < model_field_count; i++) {
-		const struct field *f = &model_fields[i];
-		if (!model_field_relevant(d, f) || !model_is_set(d, f))
-			continue;
-		if (!section || strcmp(section, f->section)) {
-			printf("\n[%s]\n", f->section);
-			section = f->section;
-		}
-		struct strbuf v = {0};
-		model_format(d, f, true, &v);
-		printf("  %-22s %s\n", f->key, strbuf_str(&v));
-		strbuf_free(&v);
-	}
+	model_each_answer(d, show_answer, (void *)d);
 }
 
 struct output {

@@ -27,28 +27,37 @@ char *mcp_url(const struct deployment *d)
 	return strbuf_detach(&sb);
 }
 
+struct toml_ctx {
+	const struct deployment *d;
+	struct strbuf *out;
+};
+
+static void toml_answer(void *vctx, const struct field *f, bool new_section)
+{
+	struct toml_ctx *ctx = vctx;
+	if (new_section)
+		toml_table(ctx->out, f->section);
+	if (f->type == F_INT)
+		toml_int(ctx->out, f->key, *model_int((struct deployment *)ctx->d, f));
+	else if (f->type == F_BOOL)
+		toml_bool(ctx->out, f->key, *model_int((struct deployment *)ctx->d, f) != 0);
+	else {
+		struct strbuf v = {0};
+		model_format(ctx->d, f, false, &v); /* strings as they are, enums by name */
+		toml_string(ctx->out, f->key, strbuf_str(&v));
+		if (strbuf_failed(&v))
+			ctx->out->failed = true;
+		strbuf_free(&v);
+	}
+}
+
 void gen_config_toml(const struct deployment *d, struct strbuf *out)
 {
 	toml_comment(out, "Aeterna setup answers, written by `aeterna setup` (" AETERNA_VERSION ").\n"
 			  "`aeterna setup --reconfigure` reads them back as defaults; keys are documented\n"
 			  "in the README (\"config.toml\"). This file may hold secrets: keep it private.");
-	const char *section = NULL;
-	for (size_t i = 0; i < model_field_count; i++) {
-		const struct field *f = &model_fields[i];
-		if (!model_field_relevant(d, f) || !model_is_set(d, f))
-			continue;
-		if (!section || strcmp(section, f->section)) {
-			toml_table(out, f->section);
-			section = f->section;
-		}
-		struct deployment *m = (struct deployment *)d;
-		switch (f->type) {
-		case F_STRING: toml_string(out, f->key, *model_str(m, f)); break;
-		case F_INT: toml_int(out, f->key, *model_int(m, f)); break;
-		case F_BOOL: toml_bool(out, f->key, *model_int(m, f) != 0); break;
-		case F_ENUM: toml_string(out, f->key, f->choices[*model_int(m, f)]); break;
-		}
-	}
+	struct toml_ctx ctx = { d, out };
+	model_each_answer(d, toml_answer, &ctx);
 }
 
 struct load_ctx {

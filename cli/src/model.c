@@ -373,6 +373,19 @@ bool model_field_relevant(const struct deployment *d, const struct field *f)
 	return false;
 }
 
+void model_each_answer(const struct deployment *d, model_answer_fn fn, void *ctx)
+{
+	const char *section = NULL;
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (!model_field_relevant(d, f) || !model_is_set(d, f))
+			continue;
+		bool new_section = !section || strcmp(section, f->section) != 0;
+		section = f->section;
+		fn(ctx, f, new_section);
+	}
+}
+
 /* ---- defaults ---- */
 
 static int set_default_str(struct deployment *d, const char *flag, const char *value, struct ae_error *err)

@@ -102,6 +102,11 @@ void model_format(const struct deployment *d, const struct field *f, bool mask, 
 /* Which fields matter for this model (e.g. the Pinecone key only for the pinecone backend). */
 bool model_field_relevant(const struct deployment *d, const struct field *f);
 
+/* Calls fn for every answer that is set and relevant, in table order; new_section is true for
+ * the first answer of each config.toml table. Drives config.toml and --show alike. */
+typedef void (*model_answer_fn)(void *ctx, const struct field *f, bool new_section);
+void model_each_answer(const struct deployment *d, model_answer_fn fn, void *ctx);
+
 /* Fills every unset relevant field with its default for the target and mode. */
 int model_apply_defaults(struct deployment *d, struct ae_error *err);
 

@@ -10,14 +10,10 @@ import sys
 import tempfile
 import tomllib
 
+from tap import case, run
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 def setup(*args, cwd=None, env=None, stdin=subprocess.DEVNULL):
@@ -48,7 +44,7 @@ def expect_usage_error(args, needle, *, env=None):
         assert listing(d) == [], f"files written: {listing(d)}"
 
 
-@test
+@case
 def help_lists_every_flag_grouped():
     r = subprocess.run([BIN, "setup", "--help"], capture_output=True, text=True)
     assert r.returncode == 0
@@ -59,7 +55,7 @@ def help_lists_every_flag_grouped():
         assert needle in r.stdout, needle
 
 
-@test
+@case
 def no_terminal_without_non_interactive_exits_2():
     with tempfile.TemporaryDirectory() as d:
         r = setup("-o", d)
@@ -67,60 +63,60 @@ def no_terminal_without_non_interactive_exits_2():
         assert listing(d) == []
 
 
-@test
+@case
 def missing_required_flag_is_named():
     expect_usage_error(["--mode", "hybrid"], "missing --central-url (required for --mode hybrid)")
 
 
-@test
+@case
 def missing_secret_names_flag_env_and_file():
     expect_usage_error(["--vector-backend", "pinecone", "--pinecone-environment", "e", "--pinecone-index", "i"],
                        "missing --pinecone-api-key (required for --vector-backend pinecone; or set PINECONE_API_KEY")
 
 
-@test
+@case
 def bad_url_is_refused():
     expect_usage_error(["--mode", "remote", "--central-url", "ftp://central", "--central-credential-file", "/dev/null"],
                        "--central-url must be an http:// or https:// URL")
 
 
-@test
+@case
 def port_zero_is_refused():
     expect_usage_error(["--cache", "external", "--cache-host", "r", "--cache-port", "0"],
                        "--cache-port must be a whole number from 1 to 65535, got '0'")
 
 
-@test
+@case
 def port_70000_is_refused():
     expect_usage_error(["--postgres", "external", "--postgres-host", "db", "--postgres-port", "70000"],
                        "--postgres-port must be a whole number from 1 to 65535, got '70000'")
 
 
-@test
+@case
 def unknown_enum_is_refused():
     expect_usage_error(["--vector-backend", "pgvector"],
                        "--vector-backend must be one of qdrant, weaviate, mongodb, pinecone, vertex-ai, databricks")
 
 
-@test
+@case
 def unknown_flag_is_refused():
     expect_usage_error(["--frobnicate"], "unknown option '--frobnicate'")
 
 
-@test
+@case
 def bad_openai_key_shape_is_refused():
     expect_usage_error(["--llm", "openai"], "missing --llm-api-key", env={})
     expect_usage_error(["--llm", "openai"], "--llm-api-key does not look like an OpenAI key",
                        env={"OPENAI_API_KEY": "not-a-key"})
 
 
-@test
+@case
 def bad_mongodb_uri_is_refused():
     expect_usage_error(["--vector-backend", "mongodb", "--vector-deployment", "external"],
                        "--mongodb-uri must start with mongodb://", env={"MONGODB_URI": "https://x"})
 
 
-@test
+@case
 def output_dir_that_is_missing_or_a_file_is_refused():
     r = setup("--non-interactive", "-o", "/nonexistent/dir")
     assert r.returncode == 2 and "-o /nonexistent/dir" in r.stderr, r.stderr
@@ -129,7 +125,7 @@ def output_dir_that_is_missing_or_a_file_is_refused():
         assert r.returncode == 2 and "not a directory" in r.stderr, r.stderr
 
 
-@test
+@case
 def unwritable_output_dir_is_refused():
     with tempfile.TemporaryDirectory() as d:
         target = os.path.join(d, "ro")
@@ -144,7 +140,7 @@ def unwritable_output_dir_is_refused():
         assert r.returncode == 2 and "not writable" in r.stderr, r.stderr
 
 
-@test
+@case
 def secrets_on_argv_warn_and_files_are_private():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--llm", "openai", "--llm-api-key", "sk-test0123456789abcdefXYZ")
@@ -156,7 +152,7 @@ def secrets_on_argv_warn_and_files_are_private():
         assert stat.S_IMODE(os.stat(os.path.join(d, "opencode.json")).st_mode) == 0o644
 
 
-@test
+@case
 def secret_from_environment_is_used_without_warning():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--llm", "openai", env={"OPENAI_API_KEY": "sk-env0123456789abcdefXYZ"})
@@ -165,14 +161,14 @@ def secret_from_environment_is_used_without_warning():
         assert "sk-env0123456789abcdefXYZ" in read(os.path.join(d, "values.yaml"))
 
 
-@test
+@case
 def irrelevant_flag_warns():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--pinecone-index", "x")
         assert r.returncode == 0 and "--pinecone-index does not apply" in r.stderr, r.stderr
 
 
-@test
+@case
 def targets_write_their_files():
     with tempfile.TemporaryDirectory() as d:
         assert setup("--non-interactive", "-o", d, "--target", "opencode-only", "--mode", "remote",
@@ -186,7 +182,7 @@ def targets_write_their_files():
         assert listing(d) == [".aeterna/config.toml", "docker-compose.yaml", "opencode.json", "values.yaml"]
 
 
-@test
+@case
 def api_key_auth_adds_an_env_header_not_the_key():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--mode", "hybrid", "--central-url", "https://c.example.com",
@@ -197,7 +193,7 @@ def api_key_auth_adds_an_env_header_not_the_key():
         assert json.loads(text)["mcp"]["aeterna"]["headers"] == {"Authorization": "Bearer {env:AETERNA_API_KEY}"}
 
 
-@test
+@case
 def opencode_merge_keeps_user_keys():
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "opencode.json")
@@ -214,7 +210,7 @@ def opencode_merge_keeps_user_keys():
         assert any(n.startswith("opencode.json.") and n.endswith(".bak") for n in os.listdir(d))
 
 
-@test
+@case
 def broken_opencode_json_stops_everything():
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "opencode.json")
@@ -226,7 +222,7 @@ def broken_opencode_json_stops_everything():
         assert listing(d) == ["opencode.json"] and read(path).startswith('{"theme"')
 
 
-@test
+@case
 def user_level_opencode_file():
     with tempfile.TemporaryDirectory() as d, tempfile.TemporaryDirectory() as home:
         r = setup("--non-interactive", "-o", d, "--opencode-scope", "user", env={"XDG_CONFIG_HOME": home})
@@ -235,7 +231,7 @@ def user_level_opencode_file():
         assert "opencode.json" not in listing(d)
 
 
-@test
+@case
 def dry_run_writes_nothing_and_masks_secrets():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "--dry-run", "-o", d, "--llm", "openai",
@@ -246,7 +242,7 @@ def dry_run_writes_nothing_and_masks_secrets():
         assert "sk-dry0123456789abcdefXYZ" not in r.stdout
 
 
-@test
+@case
 def rerun_keeps_backups_and_reports_unchanged():
     with tempfile.TemporaryDirectory() as d:
         assert setup("--non-interactive", "-o", d).returncode == 0
@@ -260,7 +256,7 @@ def rerun_keeps_backups_and_reports_unchanged():
         assert "autoscaling:\n  enabled: true" in read(os.path.join(d, "values.yaml"))
 
 
-@test
+@case
 def reconfigure_round_trip_is_byte_identical():
     args = ["--mode", "hybrid", "--central-url", "https://c.example.com", "--central-auth", "service-account",
             "--vector-backend", "databricks", "--databricks-url", "https://dbc.example.com",
@@ -281,7 +277,7 @@ def reconfigure_round_trip_is_byte_identical():
         assert cfg["hybrid"]["sync_interval_seconds"] == 60
 
 
-@test
+@case
 def reconfigure_flags_override_previous_answers():
     with tempfile.TemporaryDirectory() as d:
         assert setup("--non-interactive", "-o", d, "--cache", "valkey").returncode == 0
@@ -291,7 +287,7 @@ def reconfigure_flags_override_previous_answers():
         assert cfg["cache"]["kind"] == "valkey" and cfg["llm"]["provider"] == "bedrock"
 
 
-@test
+@case
 def user_edits_to_values_survive_reconfigure():
     with tempfile.TemporaryDirectory() as d:
         assert setup("--non-interactive", "-o", d).returncode == 0
@@ -320,7 +316,7 @@ def user_edits_to_values_survive_reconfigure():
         assert r.returncode == 0, r.stderr
 
 
-@test
+@case
 def unparsable_values_is_rewritten_with_a_backup():
     with tempfile.TemporaryDirectory() as d:
         with open(os.path.join(d, "values.yaml"), "w", encoding="utf-8") as f:
@@ -331,14 +327,14 @@ def unparsable_values_is_rewritten_with_a_backup():
         assert read(os.path.join(d, "values.yaml")).startswith("# Values for charts/aeterna")
 
 
-@test
+@case
 def reconfigure_without_config_exits_2():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "--reconfigure", "-o", d)
         assert r.returncode == 2 and "no configuration" in r.stderr
 
 
-@test
+@case
 def broken_config_toml_reports_file_line_col():
     with tempfile.TemporaryDirectory() as d:
         os.mkdir(os.path.join(d, ".aeterna"))
@@ -351,7 +347,7 @@ def broken_config_toml_reports_file_line_col():
         assert f"{d}/.aeterna/config.toml:7:8: error: expected a string" in r.stderr, r.stderr
 
 
-@test
+@case
 def show_masks_secrets():
     with tempfile.TemporaryDirectory() as d:
         assert setup("--non-interactive", "-o", d, "--llm", "openai",
@@ -361,7 +357,7 @@ def show_masks_secrets():
         assert "sk-show0123456789abcdefXYZ" not in r.stdout
 
 
-@test
+@case
 def validate_checks_generated_files():
     with tempfile.TemporaryDirectory() as d:
         assert setup("--non-interactive", "-o", d).returncode == 0
@@ -377,19 +373,5 @@ def validate_checks_generated_files():
         assert r.returncode == 1 and "docker-compose.yaml" in r.stderr, r.stderr
 
 
-def main():
-    failed = 0
-    for n, fn in enumerate(TESTS, 1):
-        try:
-            fn()
-            print(f"ok {n} - {fn.__name__}")
-        except AssertionError as e:
-            failed += 1
-            print(f"not ok {n} - {fn.__name__}")
-            for line in str(e).splitlines()[:8]:
-                print(f"#   {line}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(''))

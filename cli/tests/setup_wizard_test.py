@@ -13,16 +13,12 @@ import termios
 import time
 import tomllib
 
+from tap import case, run
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
 UP, DOWN, ENTER, CTRL_C, BACKSPACE = "\x1b[A", "\x1b[B", "\r", "\x03", "\x7f"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-TESTS = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
 
 
 class Session:
@@ -102,7 +98,7 @@ def read(path):
         return f.read()
 
 
-@test
+@case
 def defaults_by_pressing_enter():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d)
@@ -117,7 +113,7 @@ def defaults_by_pressing_enter():
         assert "helm install aeterna" in s.out
 
 
-@test
+@case
 def opal_question_explains_itself():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d, "--target", "kubernetes", "--mode", "local", "--vector-backend", "qdrant",
@@ -130,7 +126,7 @@ def opal_question_explains_itself():
         assert 'backend: "cedar"' in read(os.path.join(d, "values.yaml"))
 
 
-@test
+@case
 def hybrid_pinecone_external_services_and_openai_key_check():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d)
@@ -182,7 +178,7 @@ def hybrid_pinecone_external_services_and_openai_key_check():
         assert cfg["postgresql"]["sslmode"] == "require" and cfg["llm"]["api_key"].startswith("sk-")
 
 
-@test
+@case
 def compose_target_weaviate_external_and_ollama():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d)
@@ -208,7 +204,7 @@ def compose_target_weaviate_external_and_ollama():
         assert not os.path.exists(os.path.join(d, "opencode.json"))
 
 
-@test
+@case
 def opencode_only_remote_oauth2():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d)
@@ -224,7 +220,7 @@ def opencode_only_remote_oauth2():
         assert sorted(os.listdir(d)) == [".aeterna", "opencode.json"]
 
 
-@test
+@case
 def kubernetes_advanced_options():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d, "--target", "kubernetes", "--mode", "local", "--vector-backend", "qdrant",
@@ -247,7 +243,7 @@ def kubernetes_advanced_options():
             assert key in values, key
 
 
-@test
+@case
 def ctrl_c_restores_terminal_exits_130_and_writes_nothing():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d)
@@ -261,7 +257,7 @@ def ctrl_c_restores_terminal_exits_130_and_writes_nothing():
         assert attrs[3] & termios.ECHO and attrs[3] & termios.ICANON, "terminal left in raw mode"
 
 
-@test
+@case
 def ctrl_c_in_text_input():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d, "--mode", "hybrid")
@@ -271,7 +267,7 @@ def ctrl_c_in_text_input():
         assert s.wait() == 130 and os.listdir(d) == []
 
 
-@test
+@case
 def reconfigure_offers_previous_answers():
     with tempfile.TemporaryDirectory() as d:
         s = Session("-o", d, "--non-interactive", "--cache", "valkey", "--llm", "bedrock", "--bedrock-region", "eu-west-3")
@@ -296,19 +292,5 @@ def reconfigure_offers_previous_answers():
         assert s.out.count("unchanged") >= 3
 
 
-def main():
-    failed = 0
-    for n, fn in enumerate(TESTS, 1):
-        try:
-            fn()
-            print(f"ok {n} - wizard: {fn.__name__}")
-        except AssertionError as e:
-            failed += 1
-            print(f"not ok {n} - wizard: {fn.__name__}")
-            for line in str(e).splitlines()[-12:]:
-                print(f"#   {line}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run('wizard: '))
