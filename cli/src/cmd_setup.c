@@ -15,6 +15,7 @@
 #include "model.h"
 #include "setup.h"
 #include "strbuf.h"
+#include "textdiff.h"
 #include "values_merge.h"
 
 enum {
@@ -224,6 +225,66 @@ static int masked_copy(const struct deployment *d, struct deployment *m)
 			return -1;
 	}
 	return 0;
+}
+
+/* The ways a secret can appear in the files: as it is, escaped inside a quoted string, and with
+ * "$" doubled (docker-compose). */
+struct secrets {
+	char *items[64 * 3]; /* owned */
+	size_t n;
+};
+
+static void secrets_add(struct secrets *s, const char *v)
+{
+	if (!v || strlen(v) < 3 || s->n + 3 > sizeof(s->items) / sizeof(s->items[0]))
+		return;
+	struct strbuf q = {0}, dollar = {0};
+	strbuf_quote(&q, v);
+	for (const char *p = v; *p; p++) {
+		if (*p == '$')
+			strbuf_putc(&dollar, '$');
+		strbuf_putc(&dollar, *p);
+	}
+	s->items[s->n++] = strdup(v);
+	if (q.len > 2)
+		s->items[s->n++] = strndup(q.buf + 1, q.len - 2);
+	s->items[s->n++] = strbuf_detach(&dollar);
+	strbuf_free(&q);
+}
+
+static void secrets_collect(struct secrets *s, const struct deployment *d)
+{
+	for (size_t i = 0; i < model_field_count; i++) {
+		const struct field *f = &model_fields[i];
+		if (f->secret && model_is_set(d, f))
+			secrets_add(s, *model_str((struct deployment *)d, f));
+	}
+}
+
+static void secrets_free(struct secrets *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->items[i]);
+	s->n = 0;
+}
+
+/* text with every known secret replaced by ******** */
+static void mask_text(const char *text, const struct secrets *s, struct strbuf *out)
+{
+	for (const char *p = text; *p;) {
+		size_t best = 0;
+		for (size_t i = 0; i < s->n; i++) {
+			size_t n = s->items[i] ? strlen(s->items[i]) : 0;
+			if (n > best && !strncmp(p, s->items[i], n))
+				best = n;
+		}
+		if (best) {
+			strbuf_puts(out, "********");
+			p += best;
+		} else {
+			strbuf_putc(out, *p++);
+		}
+	}
 }
 
 static char *opencode_user_path(void)
@@ -545,17 +606,37 @@ int cmd_setup(int argc, char **argv)
 	}
 
 	if (dry_run) {
-		printf("Dry run: nothing is written. Files in %s (secrets masked):\n", dir);
+		struct secrets secrets = {0};
+		secrets_collect(&secrets, &d);
+		if (loaded)
+			secrets_collect(&secrets, &prev);
+		printf("Dry run: nothing is written. Changes in %s (secrets masked):\n", dir);
 		for (size_t i = 0; i < nouts; i++) {
 			char *cur = NULL;
-			const char *state = "new";
-			if (read_file(outs[i].path, &cur, NULL, NULL, NULL) == 0)
-				state = strcmp(cur, strbuf_str(&outs[i].text)) ? "changed" : "unchanged";
+			struct strbuf now = {0}, was = {0}, diff = {0};
+			mask_text(strbuf_str(&outs[i].text), &secrets, &now);
+			if (read_file(outs[i].path, &cur, NULL, NULL, NULL) < 0) {
+				printf("\n--- %s (new)\n%s", outs[i].name, strbuf_str(&now));
+			} else if (!strcmp(cur, strbuf_str(&outs[i].text))) {
+				printf("\n--- %s (unchanged)\n", outs[i].name);
+			} else {
+				mask_text(cur, &secrets, &was);
+				struct strbuf a = {0}, b = {0};
+				strbuf_printf(&a, "%s (current)", outs[i].name);
+				strbuf_printf(&b, "%s (new)", outs[i].name);
+				text_diff(strbuf_str(&was), strbuf_str(&now), strbuf_str(&a), strbuf_str(&b), &diff);
+				printf("\n%s", diff.len ? strbuf_str(&diff) : "");
+				if (!diff.len) /* only a secret changed */
+					printf("--- %s (a secret changes)\n", outs[i].name);
+				strbuf_free(&a);
+				strbuf_free(&b);
+			}
 			free(cur);
-			printf("\n--- %s (%s)\n", outs[i].name, state);
-			if (strcmp(state, "unchanged"))
-				fputs(strbuf_str(&outs[i].shown), stdout);
+			strbuf_free(&now);
+			strbuf_free(&was);
+			strbuf_free(&diff);
 		}
+		secrets_free(&secrets);
 		rc = EXIT_OK;
 		goto out;
 	}

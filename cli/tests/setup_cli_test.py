@@ -240,6 +240,19 @@ def dry_run_writes_nothing_and_masks_secrets():
         assert listing(d) == []
         assert "--- values.yaml (new)" in r.stdout and "********" in r.stdout
         assert "sk-dry0123456789abcdefXYZ" not in r.stdout
+        # against existing files: a diff, still masked, still nothing written
+        assert setup("--non-interactive", "-o", d, "--llm", "openai",
+                     env={"OPENAI_API_KEY": "sk-dry0123456789abcdefXYZ"}).returncode == 0
+        before = {p: read(os.path.join(d, p)) for p in listing(d)}
+        r = setup("--non-interactive", "--reconfigure", "--dry-run", "-o", d, "--hpa",
+                  env={"OPENAI_API_KEY": "sk-new0123456789abcdefXYZ"})
+        assert r.returncode == 0, r.stderr
+        assert "--- values.yaml (current)\n+++ values.yaml (new)\n" in r.stdout, r.stdout
+        assert "-  enabled: false\n+  enabled: true\n" in r.stdout, r.stdout
+        assert '-    apiKey: "********"' not in r.stdout  # a changed secret shows as masked on both sides
+        assert "sk-new0123456789abcdefXYZ" not in r.stdout and "sk-dry0123456789abcdefXYZ" not in r.stdout
+        assert "--- opencode.json (unchanged)" in r.stdout
+        assert {p: read(os.path.join(d, p)) for p in listing(d)} == before
 
 
 @case
