@@ -120,7 +120,7 @@ static int ask_secret(struct wiz *w, const char *flag, const char *question, boo
 			why = "A value is required.";
 		else if (*answer && shape)
 			why = shape(answer);
-		if (!why)
+		if (!why && *answer) /* an empty optional answer leaves the secret unset */
 			model_set_text(w->d, f, answer, NULL);
 		free(answer);
 		if (!why)
@@ -165,6 +165,11 @@ static void *load_curl(struct curl_api *api)
 }
 
 /* Warns (never blocks) when the URL does not answer. */
+static const char *mongodb_uri_shape(const char *v)
+{
+	return check_answer(CHECK_MONGO, v);
+}
+
 static void reachability(const char *url)
 {
 	struct curl_api api;
@@ -249,8 +254,8 @@ static int flow(struct wiz *w)
 			}
 			break;
 		case VB_MONGODB:
-			if (ext)
-				TRY(ask_text(w, "mongodb-uri", "MongoDB URI (mongodb:// or mongodb+srv://)", CHECK_MONGO));
+			if (ext) /* the URI usually carries credentials: typed masked */
+				TRY(ask_secret(w, "mongodb-uri", "MongoDB URI (mongodb:// or mongodb+srv://)", true, mongodb_uri_shape));
 			break;
 		case VB_PINECONE:
 			TRY(ask_secret(w, "pinecone-api-key", "Pinecone API key", true, NULL));

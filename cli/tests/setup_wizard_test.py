@@ -243,6 +243,80 @@ def kubernetes_advanced_options():
             assert key in values, key
 
 
+BASE = ["--target", "kubernetes", "--mode", "local", "--cache", "dragonfly", "--postgres", "cloudnativepg",
+        "--no-opal", "--no-opencode"]
+
+
+def finish_kubernetes(s):
+    s.answer("Configure advanced", ENTER)
+    assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
+
+
+@case
+def mongodb_external_uri_is_checked_and_google_llm():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, *BASE)
+        s.answer("Vector store", [DOWN, DOWN, ENTER])
+        s.answer("Bundled or external?", [DOWN, ENTER])
+        s.answer("MongoDB URI", list("http://x") + [ENTER])
+        s.expect("The URI must start with mongodb:// or mongodb+srv://.")
+        s.send(["\x15"] + list("mongodb+srv://u:p@c0.example.net") + [ENTER])
+        s.answer("LLM provider", [DOWN, DOWN, DOWN, ENTER])
+        s.answer("Google Cloud project", [ENTER])
+        s.expect("An answer is required.")
+        s.send(list("acme") + [ENTER])
+        s.answer("Location", ENTER)
+        s.answer("Chat model", ENTER)
+        s.answer("Embedding model", ENTER)
+        finish_kubernetes(s)
+        cfg = toml(d)
+        assert cfg["vector"]["mongodb_uri"] == "mongodb+srv://u:p@c0.example.net"
+        assert cfg["llm"]["google_project"] == "acme" and cfg["llm"]["google_location"] == "us-central1"
+        assert "u:p@c0" not in s.out, "the URI (it holds credentials) was echoed"
+
+
+@case
+def vertex_ai_prompts():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, *BASE, "--llm", "none")
+        s.answer("Vector store", [DOWN, DOWN, DOWN, DOWN, ENTER])
+        s.answer("Google Cloud project", list("acme") + [ENTER])
+        s.answer("Vertex AI region", list("europe-west4") + [ENTER])
+        s.answer("Index endpoint", list("projects/1/endpoints/2") + [ENTER])
+        s.answer("Deployed index id", list("idx") + [ENTER])
+        finish_kubernetes(s)
+        values = read(os.path.join(d, "values.yaml"))
+        assert 'backend: "vertex_ai"' in values and 'deployedIndexId: "idx"' in values
+
+
+@case
+def databricks_prompts_bedrock_and_service_account():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, "--target", "kubernetes", "--cache", "valkey", "--postgres", "cloudnativepg",
+                    "--no-opal", "--no-opencode")
+        s.answer("Deployment mode", [DOWN, ENTER])
+        s.answer("Central server URL", list("https://127.0.0.1:9") + [ENTER])
+        s.answer("How does this instance authenticate to it?", [UP, ENTER])
+        s.answer("Service-account token (optional)", ENTER)
+        s.answer("Local cache size (MiB)", ENTER)
+        s.answer("Keep a local Cedar agent", ENTER)
+        s.answer("Sync interval (seconds)", ENTER)
+        s.answer("Vector store", [UP, ENTER])
+        s.answer("Databricks workspace URL", list("https://dbc.example.com") + [ENTER])
+        s.answer("Databricks token", list("dapi123") + [ENTER])
+        s.answer("Unity Catalog", list("main") + [ENTER])
+        s.answer("Schema", list("mem") + [ENTER])
+        s.answer("LLM provider", [UP, ENTER])
+        s.answer("AWS region", list("eu-west-1") + [ENTER])
+        s.answer("Chat model", ENTER)
+        s.answer("Embedding model", ENTER)
+        finish_kubernetes(s)
+        cfg = toml(d)
+        assert cfg["central"]["auth_method"] == "service-account" and "credential" not in cfg["central"], cfg
+        assert cfg["vector"]["databricks_token"] == "dapi123" and cfg["llm"]["bedrock_region"] == "eu-west-1", cfg
+        assert "dapi123" not in s.out, "the token was echoed"
+
+
 @case
 def ctrl_c_restores_terminal_exits_130_and_writes_nothing():
     with tempfile.TemporaryDirectory() as d:
