@@ -144,6 +144,10 @@ counts
 # --- lint ---------------------------------------------------------------------------------
 suite "helm lint --strict, kube-score, yamllint, README values table"
 for chart in "${CHARTS[@]}"; do
+  for helm in helm3 helm4; do
+    check "lint $(basename "$chart") default values $helm" "$BIN/$helm" lint --strict "$chart"
+    check "render $(basename "$chart") default values $helm" render_validate "$chart" "$chart/values.yaml" "$helm" 1.35
+  done
   for values in "$chart"/ci/*-values.yaml; do
     for helm in helm3 helm4; do
       check "lint $(basename "$chart") $(basename "$values") $helm" "$BIN/$helm" lint --strict "$chart" -f "$values"

@@ -41,6 +41,7 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_kv(out, 4, "username", d->pg_user);
 		if (d->pg_password && *d->pg_password)
 			yaml_kv(out, 4, "password", d->pg_password);
+		yaml_kv(out, 4, "existingSecret", ""); /* the chart's default names CloudNativePG's Secret */
 	}
 
 	yaml_key(out, 0, "cache");

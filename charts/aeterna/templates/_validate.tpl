@@ -30,7 +30,7 @@ Each rule fails the render with one sentence that names the key.
 {{- /* Inline secret vs existingSecret, for every secret in use */ -}}
 {{- range (include "aeterna.secretEnv" . | fromYamlArray) -}}
 {{- if and .value .existingSecret -}}
-{{- fail (printf "%s and its existingSecret are mutually exclusive: set only one of them." .path) -}}
+{{- fail (printf "%s and its existingSecret (%q) are mutually exclusive: set only one of them (existingSecret: \"\" to use the inline value)." .path .existingSecret) -}}
 {{- end -}}
 {{- end -}}
 
