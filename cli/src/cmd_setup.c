@@ -49,7 +49,7 @@ static void print_help(FILE *out)
 		"  --reconfigure         start from the answers in DIR/.aeterna/config.toml\n"
 		"  --show                print the current answers (secrets masked) and exit\n"
 		"  --validate            check the files in DIR (they parse; values.yaml renders with the chart)\n"
-		"  --dry-run             print what would be written; write nothing\n"
+		"  --dry-run             print what would be written (a diff against existing files); write nothing\n"
 		"  -o, --output DIR      where to write (default: .)\n");
 	const char *group = NULL;
 	for (size_t i = 0; i < model_field_count; i++) {

@@ -58,18 +58,18 @@ const struct field model_fields[] = {
 	S("vector", "databricks_catalog", "databricks-catalog", "Vector store (local/hybrid)", databricks_catalog, "Unity Catalog name", "NAME"),
 	S("vector", "databricks_schema", "databricks-schema", "Vector store (local/hybrid)", databricks_schema, "schema name", "NAME"),
 
-	E("cache", "kind", "cache", "Cache (local/hybrid)", cache, cache_names, "Redis-compatible cache"),
-	S("cache", "host", "cache-host", "Cache (local/hybrid)", cache_host, "cache host", "HOST"),
-	I("cache", "port", "cache-port", "Cache (local/hybrid)", cache_port, 1, 65535, "cache port"),
-	SECRET("cache", "password", "cache-password", "Cache (local/hybrid)", cache_password, "cache password (recorded; server 0.8.0-rc.12 does not send one)", "AETERNA_CACHE_PASSWORD"),
+	E("cache", "kind", "cache", "Cache", cache, cache_names, "Redis-compatible cache"),
+	S("cache", "host", "cache-host", "Cache", cache_host, "cache host", "HOST"),
+	I("cache", "port", "cache-port", "Cache", cache_port, 1, 65535, "cache port"),
+	SECRET("cache", "password", "cache-password", "Cache", cache_password, "cache password (recorded; server 0.8.0-rc.12 does not send one)", "AETERNA_CACHE_PASSWORD"),
 
-	E("postgresql", "kind", "postgres", "PostgreSQL (local/hybrid)", postgres, pg_names, "CloudNativePG (a postgres container with docker-compose) or external"),
-	S("postgresql", "host", "postgres-host", "PostgreSQL (local/hybrid)", pg_host, "PostgreSQL host", "HOST"),
-	I("postgresql", "port", "postgres-port", "PostgreSQL (local/hybrid)", pg_port, 1, 65535, "PostgreSQL port"),
-	S("postgresql", "database", "postgres-database", "PostgreSQL (local/hybrid)", pg_database, "database name", "NAME"),
-	S("postgresql", "user", "postgres-user", "PostgreSQL (local/hybrid)", pg_user, "user name", "USER"),
-	SECRET("postgresql", "password", "postgres-password", "PostgreSQL (local/hybrid)", pg_password, "password", "AETERNA_POSTGRES_PASSWORD"),
-	E("postgresql", "sslmode", "postgres-sslmode", "PostgreSQL (local/hybrid)", pg_sslmode, sslmode_names, "sslmode (recorded; the server has no setting for it)"),
+	E("postgresql", "kind", "postgres", "PostgreSQL", postgres, pg_names, "CloudNativePG (a postgres container with docker-compose) or external"),
+	S("postgresql", "host", "postgres-host", "PostgreSQL", pg_host, "PostgreSQL host", "HOST"),
+	I("postgresql", "port", "postgres-port", "PostgreSQL", pg_port, 1, 65535, "PostgreSQL port"),
+	S("postgresql", "database", "postgres-database", "PostgreSQL", pg_database, "database name", "NAME"),
+	S("postgresql", "user", "postgres-user", "PostgreSQL", pg_user, "user name", "USER"),
+	SECRET("postgresql", "password", "postgres-password", "PostgreSQL", pg_password, "password", "AETERNA_POSTGRES_PASSWORD"),
+	E("postgresql", "sslmode", "postgres-sslmode", "PostgreSQL", pg_sslmode, sslmode_names, "sslmode (recorded; the server has no setting for it)"),
 
 	B("authorization", "opal", "opal", "Authorization", opal, "OPAL/Cedar policy-based authorization"),
 
@@ -87,7 +87,7 @@ const struct field model_fields[] = {
 
 	B("kubernetes", "ingress", "ingress", "Kubernetes", ingress, "expose the server through an Ingress"),
 	S("kubernetes", "ingress_host", "ingress-host", "Kubernetes", ingress_host, "Ingress host name", "HOST"),
-	B("kubernetes", "ingress_tls", "ingress-tls", "Kubernetes", ingress_tls, "TLS on the Ingress (secret <host>-tls)"),
+	B("kubernetes", "ingress_tls", "ingress-tls", "Kubernetes", ingress_tls, "TLS on the Ingress (certificate Secret named after the host, e.g. aeterna-example-com-tls)"),
 	B("kubernetes", "service_monitor", "service-monitor", "Kubernetes", service_monitor, "Prometheus Operator ServiceMonitor"),
 	B("kubernetes", "network_policy", "network-policy", "Kubernetes", network_policy, "deny-by-default NetworkPolicy"),
 	B("kubernetes", "hpa", "hpa", "Kubernetes", hpa, "HorizontalPodAutoscaler"),
