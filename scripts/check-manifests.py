@@ -6,7 +6,8 @@ Usage: check-manifests.py CHART MANIFEST
 - Pod Security Standards "restricted" for every pod (and pod template): non-root, no privilege
   escalation, capabilities drop ALL, seccomp RuntimeDefault, read-only root filesystem.
 - For charts/aeterna: the server container gets only environment variables the server reads
-  (the contract in charts/aeterna/server-env.txt), from env and from its ConfigMap.
+  (the contract in charts/aeterna/server-env.txt), from env and from its ConfigMap, and no
+  Service links (which would add AETERNA_*-looking variables).
 Prints one line per problem and exits 1 when there is any.
 """
 import os
@@ -68,6 +69,9 @@ def check_server_env(chart, docs, problems):
     configmaps = {d["metadata"]["name"]: d.get("data") or {} for d in docs if d.get("kind") == "ConfigMap"}
     for doc in docs:
         for name, spec in pod_specs(doc):
+            servers = [c for c in spec.get("containers") or [] if c["name"] in ("server", "migrate")]
+            if servers and spec.get("enableServiceLinks") is not False:
+                problems.append(f"{name}: enableServiceLinks is not false (Service env vars would reach the server)")
             for c in spec.get("containers") or []:
                 if c["name"] not in ("server", "migrate"):
                     continue
