@@ -13,6 +13,16 @@
 #include "strbuf.h"
 
 static struct termios saved;
+static bool color = true; /* off with NO_COLOR (https://no-color.org) */
+
+/* SGR styles; empty strings when colour is off */
+#define DIM (color ? "\033[2m" : "")
+#define BOLD (color ? "\033[1m" : "")
+#define RED (color ? "\033[31m" : "")
+#define CYAN (color ? "\033[36m" : "")
+#define QMARK (color ? "\033[1;36m" : "")
+#define CHECK (color ? "\033[1;32m" : "")
+#define RESET (color ? "\033[0m" : "")
 static volatile sig_atomic_t raw_on;
 static unsigned char inbuf[64];
 static size_t inlen;
@@ -36,6 +46,8 @@ static void on_signal(int sig)
 
 int prompt_begin(void)
 {
+	const char *nc = getenv("NO_COLOR");
+	color = !(nc && *nc);
 	if (tcgetattr(STDIN_FILENO, &saved) < 0)
 		return -1;
 	struct termios raw = saved;
@@ -94,22 +106,22 @@ static int next_key(enum key *k, char *text, size_t text_size)
 
 void prompt_note(const char *text)
 {
-	printf("\r  \033[2m%s\033[0m\r\n", text);
+	printf("\r  %s%s%s\r\n", DIM, text, RESET);
 }
 
 void prompt_error(const char *text)
 {
-	printf("\r  \033[31m%s\033[0m\r\n", text);
+	printf("\r  %s%s%s\r\n", RED, text, RESET);
 }
 
 static void header(const char *question)
 {
-	printf("\r\033[1;36m?\033[0m \033[1m%s\033[0m", question);
+	printf("\r%s?%s %s%s%s", QMARK, RESET, BOLD, question, RESET);
 }
 
 static void answered(const char *question, const char *answer)
 {
-	printf("\r\033[K\033[1;32m✔\033[0m \033[1m%s\033[0m \033[36m%s\033[0m\r\n", question, answer);
+	printf("\r\033[K%s✔%s %s%s%s %s%s%s\r\n", CHECK, RESET, BOLD, question, RESET, CYAN, answer, RESET);
 }
 
 int prompt_select(const char *question, const char *const *choices, const char *const *hints, int n,
@@ -124,14 +136,14 @@ int prompt_select(const char *question, const char *const *choices, const char *
 		first = false;
 		printf("\r\033[J");
 		header(question);
-		printf(" \033[2m(↑/↓, Enter)\033[0m\r\n");
+		printf(" %s(↑/↓, Enter)%s\r\n", DIM, RESET);
 		for (int i = 0; i < n; i++) {
 			if (i == cur)
-				printf("\r\033[36m❯ %s\033[0m", choices[i]);
+				printf("\r%s❯ %s%s", CYAN, choices[i], RESET);
 			else
 				printf("\r  %s", choices[i]);
 			if (hints && hints[i])
-				printf("  \033[2m%s\033[0m", hints[i]);
+				printf("  %s%s%s", DIM, hints[i], RESET);
 			printf("\r\n");
 		}
 		enum key k;
@@ -161,7 +173,7 @@ int prompt_confirm(const char *question, bool def, bool *result)
 {
 	for (;;) {
 		header(question);
-		printf(" \033[2m(%s)\033[0m ", def ? "Y/n" : "y/N");
+		printf(" %s(%s)%s ", DIM, def ? "Y/n" : "y/N", RESET);
 		enum key k;
 		char ch[8];
 		if (next_key(&k, ch, sizeof(ch)) < 0 || k == KEY_CTRL_C || k == KEY_CTRL_D) {
@@ -192,9 +204,9 @@ static int read_line(const char *question, const char *def, bool masked, char **
 		printf("\r\033[K");
 		header(question);
 		if (def && *def && !masked)
-			printf(" \033[2m(%s)\033[0m", def);
+			printf(" %s(%s)%s", DIM, def, RESET);
 		else if (masked && def)
-			printf(" \033[2m(Enter keeps the current one)\033[0m");
+			printf(" %s(Enter keeps the current one)%s", DIM, RESET);
 		out(" ");
 		if (masked)
 			for (size_t i = 0; i < line.len; i++)

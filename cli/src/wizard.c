@@ -358,11 +358,17 @@ static int flow(struct wiz *w)
 
 int wizard_run(struct deployment *d, const struct deployment *given)
 {
+	const char *term = getenv("TERM");
+	if (term && !strcmp(term, "dumb")) {
+		fprintf(stderr, "aeterna setup: this terminal (TERM=dumb) cannot show the questions: pass "
+				"--non-interactive and give the answers as flags (see aeterna setup --help)\n");
+		return 2;
+	}
 	if (prompt_begin() < 0) {
 		fprintf(stderr, "aeterna setup: cannot use the terminal for questions\n");
 		return 2;
 	}
-	printf("\r\033[1mAeterna setup\033[0m — answer a few questions; Enter takes the default, Ctrl-C quits.\r\n\r\n");
+	printf("\rAeterna setup — answer a few questions; Enter takes the default, Ctrl-C quits.\r\n\r\n");
 	struct wiz w = { d, given };
 	int rc = flow(&w);
 	prompt_end();

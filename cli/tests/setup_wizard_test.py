@@ -24,8 +24,8 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 class Session:
     def __init__(self, *args, env=None):
         e = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
-        e.update(env or {})
         e["TERM"] = "xterm"
+        e.update(env or {})
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
             os.execve(BIN, [BIN, "setup", *args], e)
@@ -315,6 +315,24 @@ def databricks_prompts_bedrock_and_service_account():
         assert cfg["central"]["auth_method"] == "service-account" and "credential" not in cfg["central"], cfg
         assert cfg["vector"]["databricks_token"] == "dapi123" and cfg["llm"]["bedrock_region"] == "eu-west-1", cfg
         assert "dapi123" not in s.out, "the token was echoed"
+
+
+@case
+def no_color_drops_styles_but_keeps_the_marker():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, env={"NO_COLOR": "1"})
+        s.expect("❯ Kubernetes (Helm chart)")
+        s.send(CTRL_C)
+        assert s.wait() == 130
+        assert not re.search(r"\x1b\[[0-9;]*m", s.out), "colour codes despite NO_COLOR"
+
+
+@case
+def dumb_terminal_is_refused_with_advice():
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, env={"TERM": "dumb"})
+        assert s.wait() == 2
+        assert "--non-interactive" in s.out and os.listdir(d) == []
 
 
 @case
