@@ -459,7 +459,17 @@ int cmd_setup(int argc, char **argv)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "aeterna setup: unexpected argument '%s' (see aeterna setup --help)\n", argv[optind]);
+		/* "--opal false": booleans take their value after "=" */
+		const struct field *b = NULL;
+		for (int i = 1; i < argc && !b; i++)
+			if (!strcmp(argv[i], argv[optind]) && i > 1 && !strncmp(argv[i - 1], "--", 2) &&
+			    (b = model_field_by_flag(argv[i - 1] + 2)) && b->type != F_BOOL)
+				b = NULL;
+		if (b)
+			fprintf(stderr, "aeterna setup: unexpected argument '%s': write --%s=%s (or --no-%s)\n",
+				argv[optind], b->flag, argv[optind], b->flag);
+		else
+			fprintf(stderr, "aeterna setup: unexpected argument '%s' (see aeterna setup --help)\n", argv[optind]);
 		goto out;
 	}
 	/* secrets from the environment, for those not given as flags */

@@ -101,6 +101,17 @@ def unknown_enum_is_refused():
 @case
 def unknown_flag_is_refused():
     expect_usage_error(["--frobnicate"], "unknown option '--frobnicate'")
+    expect_usage_error(["extra"], "unexpected argument 'extra'")
+
+
+@case
+def boolean_flags_take_equals_or_no_prefix():
+    expect_usage_error(["--opal", "false"], "unexpected argument 'false': write --opal=false (or --no-opal)")
+    expect_usage_error(["--opal=maybe"], "--opal must be true or false, got 'maybe'")
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d, "--opal=false", "--no-hpa", "--pdb").returncode == 0
+        cfg = tomllib.loads(read(os.path.join(d, ".aeterna/config.toml")))
+        assert cfg["authorization"]["opal"] is False and cfg["kubernetes"]["pdb"] is True
 
 
 @case
