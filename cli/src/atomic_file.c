@@ -215,8 +215,14 @@ int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data,
 	}
 	struct atomic_staged *st = &b->items[b->len];
 	*st = (struct atomic_staged){ .fd = -1, .backup = opts->backup, .now = opts->now };
+	/* A symlink (dotfile managers) is followed: its target is replaced, the link kept. */
+	struct stat lst;
+	char *real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
+	if (real)
+		path = real;
 	size_t tsize = strlen(path) + 16;
 	st->path = strdup(path);
+	free(real);
 	st->tmp = malloc(tsize);
 	if (!st->path || !st->tmp) {
 		free(st->path);

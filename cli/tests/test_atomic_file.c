@@ -145,6 +145,23 @@ static void test_unwritable_directory_leaves_target(void **state)
 	free(got);
 }
 
+static void test_symlink_target_is_replaced(void **state)
+{
+	(void)state;
+	char target[512], link_path[512];
+	snprintf(target, sizeof(target), "%s/real.json", dir);
+	snprintf(link_path, sizeof(link_path), "%s/link.json", dir);
+	assert_int_equal(atomic_write_file(target, "{}", 2, NULL, NULL, NULL), 0);
+	assert_int_equal(symlink(target, link_path), 0);
+	assert_int_equal(atomic_write_file(link_path, "{\"a\":1}", 7, NULL, NULL, NULL), 0);
+	struct stat st;
+	assert_int_equal(lstat(link_path, &st), 0);
+	assert_true(S_ISLNK(st.st_mode));
+	char *got = slurp(target);
+	assert_string_equal(got, "{\"a\":1}");
+	free(got);
+}
+
 static void test_read_file_missing(void **state)
 {
 	(void)state;
@@ -165,6 +182,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_backup_when_disabled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_directory_fails_cleanly, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable_directory_leaves_target, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_symlink_target_is_replaced, setup, teardown),
 		cmocka_unit_test(test_read_file_missing),
 	};
 	return cmocka_run_group_tests_name("atomic_file", tests, NULL, NULL);
