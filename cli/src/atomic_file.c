@@ -218,22 +218,20 @@ int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data,
 	/* A symlink (dotfile managers) is followed: its target is replaced, the link kept. */
 	struct stat lst;
 	char *real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
-	if (real)
-		path = real;
-	size_t tsize = strlen(path) + 16;
-	st->path = strdup(path);
-	free(real);
-	st->tmp = malloc(tsize);
+	st->path = real ? real : strdup(path); /* from here on, the path written is st->path */
+	path = NULL;
+	size_t tsize = st->path ? strlen(st->path) + 16 : 0;
+	st->tmp = st->path ? malloc(tsize) : NULL;
 	if (!st->path || !st->tmp) {
 		free(st->path);
 		free(st->tmp);
 		return ae_error_set(err, "out of memory");
 	}
-	snprintf(st->tmp, tsize, "%s.tmpXXXXXX", path);
+	snprintf(st->tmp, tsize, "%s.tmpXXXXXX", st->path);
 	st->fd = mkstemp(st->tmp);
 	if (st->fd < 0) {
-		char *dir = dir_of(path);
-		ae_error_errno(err, errno, "cannot create a file in %s", dir ? dir : path);
+		char *dir = dir_of(st->path);
+		ae_error_errno(err, errno, "cannot create a file in %s", dir ? dir : st->path);
 		free(dir);
 		free(st->path);
 		free(st->tmp);
@@ -241,7 +239,7 @@ int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data,
 	}
 	b->len++;
 	if (fchmod(st->fd, opts->mode) < 0 || write_all(st->fd, data, len) < 0)
-		return ae_error_errno(err, errno, "cannot write %s", path);
+		return ae_error_errno(err, errno, "cannot write %s", st->path);
 	return 0;
 }
 
