@@ -167,4 +167,6 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 	yaml_kv_bool(out, 2, "enabled", d->hpa == 1);
 	yaml_key(out, 0, "podDisruptionBudget");
 	yaml_kv_bool(out, 2, "enabled", d->pdb == 1);
+	if (d->pdb == 1 && d->hpa != 1) /* a PDB of minAvailable 1 over one replica would block drains */
+		yaml_kv_int(out, 0, "replicaCount", 2);
 }

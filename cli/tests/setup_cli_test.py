@@ -112,6 +112,7 @@ def boolean_flags_take_equals_or_no_prefix():
         assert setup("--non-interactive", "-o", d, "--opal=false", "--no-hpa", "--pdb").returncode == 0
         cfg = tomllib.loads(read(os.path.join(d, ".aeterna/config.toml")))
         assert cfg["authorization"]["opal"] is False and cfg["kubernetes"]["pdb"] is True
+        assert "replicaCount: 2" in read(os.path.join(d, "values.yaml"))  # a PDB needs a second replica
 
 
 @case
