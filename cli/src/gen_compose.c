@@ -16,21 +16,30 @@
 
 struct env {
 	const char *name;
-	char value[512];
+	struct strbuf value; /* owned; released by env_free */
 };
+
+#define MAX_ENV 64
 
 /* Compose interpolates "$VAR" in values; a literal "$" is written "$$". */
 static void env_add(struct env *e, size_t *n, const char *name, const char *value)
 {
-	size_t j = 0;
-	e[*n].name = name;
-	for (const char *p = value ? value : ""; *p && j + 2 < sizeof(e[*n].value); p++) {
+	if (*n == MAX_ENV)
+		return; /* more variables than the contract has: cannot happen */
+	e[*n] = (struct env){ .name = name };
+	for (const char *p = value ? value : ""; *p; p++) {
 		if (*p == '$')
-			e[*n].value[j++] = '$';
-		e[*n].value[j++] = *p;
+			strbuf_putc(&e[*n].value, '$');
+		strbuf_putc(&e[*n].value, *p);
 	}
-	e[*n].value[j] = '\0';
+	strbuf_puts(&e[*n].value, ""); /* an empty value still has a buffer */
 	(*n)++;
+}
+
+static void env_free(struct env *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		strbuf_free(&e[i].value);
 }
 
 static void env_addi(struct env *e, size_t *n, const char *name, int value)
@@ -144,11 +153,16 @@ static size_t server_env(const struct deployment *d, struct env *e)
 	return n;
 }
 
-static void emit_env(struct strbuf *out, const struct env *e, size_t n)
+/* Writes the environment block and releases the entries. */
+static void emit_env(struct strbuf *out, struct env *e, size_t n)
 {
 	yaml_key(out, 4, "environment");
-	for (size_t i = 0; i < n; i++)
-		yaml_kv(out, 6, e[i].name, e[i].value);
+	for (size_t i = 0; i < n; i++) {
+		yaml_kv(out, 6, e[i].name, strbuf_str(&e[i].value));
+		if (strbuf_failed(&e[i].value))
+			out->failed = true;
+	}
+	env_free(e, n);
 }
 
 static void healthcheck(struct strbuf *out, const char *const *test, const char *interval, int retries)
@@ -185,7 +199,7 @@ static void hardening(struct strbuf *out)
 
 void gen_compose(const struct deployment *d, struct strbuf *out)
 {
-	struct env e[64];
+	struct env e[MAX_ENV];
 	bool cache_bundled = d->cache != CACHE_EXTERNAL;
 	bool vector_bundled = d->mode != MODE_REMOTE && model_vector_bundled(d);
 	const char *cache_svc = d->cache == CACHE_VALKEY ? "valkey" : "dragonfly";
