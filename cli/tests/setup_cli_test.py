@@ -174,6 +174,22 @@ def secret_from_environment_is_used_without_warning():
 
 
 @case
+def long_and_special_values_survive_every_file():
+    uri = "mongodb+srv://user:p%40ss$word@cluster0.example.net/?" + "a=1&" * 600 + 'q="x"'
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, "--vector-backend", "mongodb", "--vector-deployment", "external",
+                  env={"MONGODB_URI": uri})
+        assert r.returncode == 0, r.stderr
+        import yaml
+        values = yaml.safe_load(read(os.path.join(d, "values.yaml")))
+        assert values["vector"]["mongodb"]["uri"] == uri
+        compose = yaml.safe_load(read(os.path.join(d, "docker-compose.yaml")))
+        assert compose["services"]["aeterna"]["environment"]["MONGODB_URI"] == uri.replace("$", "$$")
+        cfg = tomllib.loads(read(os.path.join(d, ".aeterna/config.toml")))
+        assert cfg["vector"]["mongodb_uri"] == uri
+
+
+@case
 def irrelevant_flag_warns():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--pinecone-index", "x")
