@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -124,6 +125,38 @@ static void answered(const char *question, const char *answer)
 	printf("\r\033[K%s✔%s %s%s%s %s%s%s\r\n", CHECK, RESET, BOLD, question, RESET, CYAN, answer, RESET);
 }
 
+/* Terminal width in columns (80 when unknown). */
+static int columns(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Bytes of s that fit in `width` columns (one column per UTF-8 character). */
+static int fit(const char *s, int width)
+{
+	int cols = 0, i = 0;
+	while (s[i] && cols < width) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		cols++;
+	}
+	return i;
+}
+
+static int utf8_len(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += (*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The list is redrawn by moving the cursor up one line per entry, so no entry may wrap:
+ * choices and hints are cut to the terminal's width. */
 int prompt_select(const char *question, const char *const *choices, const char *const *hints, int n,
 		  int def, int *result)
 {
@@ -134,16 +167,22 @@ int prompt_select(const char *question, const char *const *choices, const char *
 		if (!first)
 			printf("\033[%dA", n + 1);
 		first = false;
+		int width = columns() - 1;
 		printf("\r\033[J");
-		header(question);
-		printf(" %s(↑/↓, Enter)%s\r\n", DIM, RESET);
+		printf("\r%s?%s %s%.*s%s", QMARK, RESET, BOLD, fit(question, width - 2), question, RESET);
+		if (utf8_len(question) + 16 <= width)
+			printf(" %s(↑/↓, Enter)%s", DIM, RESET);
+		printf("\r\n");
 		for (int i = 0; i < n; i++) {
+			int room = width - 2;
+			int c = fit(choices[i], room);
 			if (i == cur)
-				printf("\r%s❯ %s%s", CYAN, choices[i], RESET);
+				printf("\r%s❯ %.*s%s", CYAN, c, choices[i], RESET);
 			else
-				printf("\r  %s", choices[i]);
-			if (hints && hints[i])
-				printf("  %s%s%s", DIM, hints[i], RESET);
+				printf("\r  %.*s", c, choices[i]);
+			room -= utf8_len(choices[i]) + 2;
+			if (hints && hints[i] && room > 4)
+				printf("  %s%.*s%s", DIM, fit(hints[i], room), hints[i], RESET);
 			printf("\r\n");
 		}
 		enum key k;
