@@ -6,6 +6,73 @@
 #include "toml.h"
 #include "yaml_out.h"
 
+const char cedar_starter_policy[] =
+	"// Starter policy written by `aeterna setup`: it allows every request.\n"
+	"// Replace it with your own policies before relying on authorization.\n"
+	"permit(principal, action, resource);\n";
+const char cedar_starter_schema[] = "entity User;\n";
+
+static const struct backend_setting qdrant[] = {
+	{ "qdrant-url", "url", "QDRANT_URL", false },
+	{ "qdrant-api-key", "apiKey", "QDRANT_API_KEY", true },
+	{ 0 },
+};
+static const struct backend_setting weaviate[] = {
+	{ "weaviate-url", "url", "WEAVIATE_URL", false },
+	{ "weaviate-api-key", "apiKey", "WEAVIATE_API_KEY", true },
+	{ 0 },
+};
+static const struct backend_setting mongodb[] = {
+	{ "mongodb-uri", "uri", "MONGODB_URI", false },
+	{ 0 },
+};
+static const struct backend_setting pinecone[] = {
+	{ "pinecone-api-key", "apiKey", "PINECONE_API_KEY", false },
+	{ "pinecone-environment", "environment", "PINECONE_ENVIRONMENT", false },
+	{ "pinecone-index", "indexName", "PINECONE_INDEX_NAME", false },
+	{ 0 },
+};
+static const struct backend_setting vertex_ai[] = {
+	{ "vertex-project", "projectId", "GCP_PROJECT_ID", false },
+	{ "vertex-region", "location", "VERTEX_AI_LOCATION", false },
+	{ "vertex-endpoint", "indexEndpoint", "VERTEX_AI_INDEX_ENDPOINT", false },
+	{ "vertex-deployed-index", "deployedIndexId", "VERTEX_AI_DEPLOYED_INDEX_ID", false },
+	{ 0 },
+};
+static const struct backend_setting databricks[] = {
+	{ "databricks-url", "host", "DATABRICKS_HOST", false },
+	{ "databricks-token", "token", "DATABRICKS_TOKEN", false },
+	{ "databricks-catalog", "catalog", "DATABRICKS_CATALOG", false },
+	{ "databricks-schema", "schema", "DATABRICKS_SCHEMA", false },
+	{ 0 },
+};
+
+const struct backend_setting *vector_settings(int vector, const char **chart_section)
+{
+	static const struct { const char *section; const struct backend_setting *settings; } table[] = {
+		[VB_QDRANT] = { "qdrant", qdrant },
+		[VB_WEAVIATE] = { "weaviate", weaviate },
+		[VB_MONGODB] = { "mongodb", mongodb },
+		[VB_PINECONE] = { "pinecone", pinecone },
+		[VB_VERTEX_AI] = { "vertexAi", vertex_ai },
+		[VB_DATABRICKS] = { "databricks", databricks },
+	};
+	static const struct backend_setting none[] = { { 0 } };
+	if (vector < 0 || vector > VB_DATABRICKS) {
+		*chart_section = "";
+		return none;
+	}
+	*chart_section = table[vector].section;
+	return table[vector].settings;
+}
+
+const char *model_text(const struct deployment *d, const char *flag)
+{
+	const struct field *f = model_field_by_flag(flag);
+	const char *v = f && f->type == F_STRING ? *model_str((struct deployment *)d, f) : NULL;
+	return v ? v : "";
+}
+
 char *mcp_url(const struct deployment *d)
 {
 	struct strbuf sb = {0};

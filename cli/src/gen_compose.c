@@ -85,39 +85,21 @@ static size_t server_env(const struct deployment *d, struct env *e)
 	if (d->mode == MODE_REMOTE)
 		return n;
 	env_add(e, &n, "VECTOR_BACKEND", vector_server_name(d->vector));
-	switch (d->vector) {
-	case VB_QDRANT:
-		env_add(e, &n, "QDRANT_URL", model_vector_bundled(d) ? "http://qdrant:6334" : d->qdrant_url);
-		if (d->qdrant_api_key && *d->qdrant_api_key)
-			env_add(e, &n, "QDRANT_API_KEY", d->qdrant_api_key);
-		break;
-	case VB_WEAVIATE:
-		env_add(e, &n, "WEAVIATE_URL", model_vector_bundled(d) ? "http://weaviate:8080" : d->weaviate_url);
-		if (d->weaviate_api_key && *d->weaviate_api_key)
-			env_add(e, &n, "WEAVIATE_API_KEY", d->weaviate_api_key);
-		break;
-	case VB_MONGODB:
-		env_add(e, &n, "MONGODB_URI", model_vector_bundled(d) ? "mongodb://mongodb:27017/?directConnection=true" : d->mongodb_uri);
-		env_add(e, &n, "MONGODB_DATABASE", "aeterna");
-		break;
-	case VB_PINECONE:
-		env_add(e, &n, "PINECONE_API_KEY", d->pinecone_api_key);
-		env_add(e, &n, "PINECONE_ENVIRONMENT", d->pinecone_environment);
-		env_add(e, &n, "PINECONE_INDEX_NAME", d->pinecone_index);
-		break;
-	case VB_VERTEX_AI:
-		env_add(e, &n, "GCP_PROJECT_ID", d->vertex_project);
-		env_add(e, &n, "VERTEX_AI_LOCATION", d->vertex_region);
-		env_add(e, &n, "VERTEX_AI_INDEX_ENDPOINT", d->vertex_endpoint);
-		env_add(e, &n, "VERTEX_AI_DEPLOYED_INDEX_ID", d->vertex_deployed_index);
-		break;
-	case VB_DATABRICKS:
-		env_add(e, &n, "DATABRICKS_HOST", d->databricks_url);
-		env_add(e, &n, "DATABRICKS_TOKEN", d->databricks_token);
-		env_add(e, &n, "DATABRICKS_CATALOG", d->databricks_catalog);
-		env_add(e, &n, "DATABRICKS_SCHEMA", d->databricks_schema);
-		break;
+	/* bundled backends are reached by their compose service name */
+	static const char *const bundled_url[] = {
+		[VB_QDRANT] = "http://qdrant:6334",
+		[VB_WEAVIATE] = "http://weaviate:8080",
+		[VB_MONGODB] = "mongodb://mongodb:27017/?directConnection=true",
+	};
+	const char *section;
+	const struct backend_setting *set = vector_settings(d->vector, &section);
+	for (bool first = true; set->flag; set++, first = false) {
+		const char *v = first && model_vector_bundled(d) ? bundled_url[d->vector] : model_text(d, set->flag);
+		if (!set->optional || *v)
+			env_add(e, &n, set->env, v);
 	}
+	if (d->vector == VB_MONGODB)
+		env_add(e, &n, "MONGODB_DATABASE", "aeterna"); /* the chart's default, stated for compose */
 	switch (d->llm) {
 	case LLM_OPENAI:
 	case LLM_OPENAI_COMPATIBLE:
@@ -147,8 +129,8 @@ static size_t server_env(const struct deployment *d, struct env *e)
 	}
 	if (d->opal == 1) {
 		env_add(e, &n, "AETERNA_AUTH_BACKEND", "cedar");
-		env_add(e, &n, "AETERNA_CEDAR_POLICY_TEXT", "permit(principal, action, resource);");
-		env_add(e, &n, "AETERNA_CEDAR_SCHEMA_TEXT", "entity User;");
+		env_add(e, &n, "AETERNA_CEDAR_POLICY_TEXT", cedar_starter_policy);
+		env_add(e, &n, "AETERNA_CEDAR_SCHEMA_TEXT", cedar_starter_schema);
 	}
 	return n;
 }

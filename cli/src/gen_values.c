@@ -4,11 +4,6 @@
 #include "generate.h"
 #include "yaml_out.h"
 
-static const char cedar_policy[] =
-	"// Starter policy written by `aeterna setup`: it allows every request.\n"
-	"// Replace it with your own policies before relying on authorization.\n"
-	"permit(principal, action, resource);\n";
-static const char cedar_schema[] = "entity User;\n";
 
 void gen_values(const struct deployment *d, struct strbuf *out)
 {
@@ -54,43 +49,13 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 	if (d->mode != MODE_REMOTE) {
 		yaml_key(out, 0, "vector");
 		yaml_kv(out, 2, "backend", vector_server_name(d->vector));
-		switch (d->vector) {
-		case VB_QDRANT:
-			yaml_key(out, 2, "qdrant");
-			yaml_kv(out, 4, "url", d->qdrant_url);
-			if (d->qdrant_api_key && *d->qdrant_api_key)
-				yaml_kv(out, 4, "apiKey", d->qdrant_api_key);
-			break;
-		case VB_WEAVIATE:
-			yaml_key(out, 2, "weaviate");
-			yaml_kv(out, 4, "url", d->weaviate_url);
-			if (d->weaviate_api_key && *d->weaviate_api_key)
-				yaml_kv(out, 4, "apiKey", d->weaviate_api_key);
-			break;
-		case VB_MONGODB:
-			yaml_key(out, 2, "mongodb");
-			yaml_kv(out, 4, "uri", d->mongodb_uri);
-			break;
-		case VB_PINECONE:
-			yaml_key(out, 2, "pinecone");
-			yaml_kv(out, 4, "apiKey", d->pinecone_api_key);
-			yaml_kv(out, 4, "environment", d->pinecone_environment);
-			yaml_kv(out, 4, "indexName", d->pinecone_index);
-			break;
-		case VB_VERTEX_AI:
-			yaml_key(out, 2, "vertexAi");
-			yaml_kv(out, 4, "projectId", d->vertex_project);
-			yaml_kv(out, 4, "location", d->vertex_region);
-			yaml_kv(out, 4, "indexEndpoint", d->vertex_endpoint);
-			yaml_kv(out, 4, "deployedIndexId", d->vertex_deployed_index);
-			break;
-		case VB_DATABRICKS:
-			yaml_key(out, 2, "databricks");
-			yaml_kv(out, 4, "host", d->databricks_url);
-			yaml_kv(out, 4, "token", d->databricks_token);
-			yaml_kv(out, 4, "catalog", d->databricks_catalog);
-			yaml_kv(out, 4, "schema", d->databricks_schema);
-			break;
+		const char *section;
+		const struct backend_setting *set = vector_settings(d->vector, &section);
+		yaml_key(out, 2, section);
+		for (; set->flag; set++) {
+			const char *v = model_text(d, set->flag);
+			if (!set->optional || *v)
+				yaml_kv(out, 4, set->chart_key, v);
 		}
 
 		yaml_key(out, 0, "llm");
@@ -129,8 +94,8 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		if (d->opal == 1) {
 			yaml_kv(out, 2, "backend", "cedar");
 			yaml_key(out, 2, "cedar");
-			yaml_block(out, 4, "policyText", cedar_policy);
-			yaml_block(out, 4, "schemaText", cedar_schema);
+			yaml_block(out, 4, "policyText", cedar_starter_policy);
+			yaml_block(out, 4, "schemaText", cedar_starter_schema);
 		} else {
 			yaml_kv(out, 2, "backend", "none");
 		}

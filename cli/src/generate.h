@@ -11,6 +11,27 @@
 
 #define AETERNA_IMAGE "ghcr.io/kikokikok/aeterna:v" AETERNA_SERVER_VERSION
 
+/* The starter Cedar policy and schema written when OPAL/Cedar is chosen (one copy for every writer). */
+extern const char cedar_starter_policy[];
+extern const char cedar_starter_schema[];
+
+/* One setting of a vector backend: the answer (by flag), its key in the chart's
+ * `vector.<section>` and the server's environment variable. Optional settings are left out
+ * when empty. Both the values.yaml and the docker-compose writers read this table. */
+struct backend_setting {
+	const char *flag;
+	const char *chart_key;
+	const char *env;
+	bool optional;
+};
+
+/* The settings of a backend, terminated by a {NULL} entry; *chart_section receives the
+ * backend's section under `vector` in the chart. */
+const struct backend_setting *vector_settings(int vector, const char **chart_section);
+
+/* A string answer by flag, or "" when unset. */
+const char *model_text(const struct deployment *d, const char *flag);
+
 /* values.yaml for charts/aeterna (kubernetes target). */
 void gen_values(const struct deployment *d, struct strbuf *out);
 /* docker-compose.yaml (docker-compose target). */
