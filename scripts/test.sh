@@ -35,6 +35,28 @@ KUBECONFORM_ARGS=(-strict -summary
 CHARTS=(charts/aeterna)
 [ -d charts/verta ] && CHARTS+=(charts/verta)
 
+# Charts with subcharts are rendered from a staged copy holding the stand-in subcharts (test
+# doubles, tests/standin-charts/): the real ones need the network (`helm dependency build`).
+STAGE=build/staged
+declare -A STAGED
+for chart in "${CHARTS[@]}"; do
+  STAGED[$chart]="$STAGE/$(basename "$chart")"
+  scripts/stage-chart.sh "$chart" "${STAGED[$chart]}" >"$LOGS/stage-$(basename "$chart").log" 2>&1 ||
+    { echo "staging $chart failed:"; cat "$LOGS/stage-$(basename "$chart").log"; exit 1; }
+done
+# Operator APIs the test cluster is assumed to serve; a values file can override the list with a
+# "# api-versions: …" line (empty: none, e.g. to prove the missing-operator message).
+CLUSTER_APIS="postgresql.cnpg.io/v1 psmdb.percona.com/v1"
+api_args() { # values-file...: prints --api-versions arguments, one per line
+  local apis=$CLUSTER_APIS f line
+  for f in "$@"; do
+    line=$(grep -m1 '^# api-versions:' "$f" 2>/dev/null) && apis=${line#\# api-versions:}
+  done
+  for a in $apis; do printf -- '--api-versions\n%s\n' "$a"; done
+}
+# helm lint cannot be given API versions: charts with capability checks are linted without them.
+lint_args() { grep -q '^capabilityChecks:' "$1/values.yaml" && printf -- '--set\ncapabilityChecks=false\n'; return 0; }
+
 # --- C: strict build, sanitizer build, cmocka tests under ASan+UBSan -------------------
 suite "C (cmocka under ASan+UBSan)"
 check "c: build (-Werror)" bash -c "cmake -S . -B build -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build"
@@ -82,7 +104,7 @@ counts
 suite "helm-unittest"
 for chart in "${CHARTS[@]}"; do
   log="$LOGS/unittest-$(basename "$chart").log"
-  "$BIN/helm-unittest" --color=false -f 'unittests/*_test.yaml' "$chart" >"$log" 2>&1
+  "$BIN/helm-unittest" --color=false -f 'unittests/*_test.yaml' "${STAGED[$chart]}" >"$log" 2>&1
   rc=$?
   line=$(grep -E '^Tests:' "$log" | tail -n1)
   p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')
@@ -102,7 +124,8 @@ suite "scenarios (helm 3 + helm 4, kubeconform -strict on $KUBE_VERSIONS)"
 render_validate() { # chart values helm kube
   local out
   out=$(mktemp)
-  "$BIN/$3" template ci-release "$1" -n ci -f "$2" --kube-version "$4.0" >"$out" || { rm -f "$out"; return 1; }
+  local apis; mapfile -t apis < <(api_args "$2")
+  "$BIN/$3" template ci-release "${STAGED[$1]}" -n ci -f "$2" "${apis[@]}" --kube-version "$4.0" >"$out" || { rm -f "$out"; return 1; }
   "$BIN/kubeconform" "${KUBECONFORM_ARGS[@]}" -kubernetes-version "$4.0" "$out" || { rm -f "$out"; return 1; }
   "$PY" scripts/check-manifests.py "$1" "$out" || { rm -f "$out"; return 1; }
   rm -f "$out"
@@ -124,7 +147,8 @@ bad_case() { # chart base case helm
   local expect out
   expect=$(head -n1 "$3" | sed -n 's/^# expect: //p')
   [ -n "$expect" ] || { echo "$3 has no '# expect:' first line"; return 1; }
-  if out=$("$BIN/$4" template ci-release "$1" -f "$2" -f "$3" 2>&1); then
+  local apis; mapfile -t apis < <(api_args "$2" "$3")
+  if out=$("$BIN/$4" template ci-release "${STAGED[$1]}" -f "$2" -f "$3" "${apis[@]}" 2>&1); then
     echo "rendered without error; expected: $expect"; return 1
   fi
   grep -qF -- "$expect" <<<"$out" || { printf 'expected: %s\ngot: %s\n' "$expect" "$out"; return 1; }
@@ -145,21 +169,37 @@ counts
 suite "helm lint --strict, kube-score, yamllint, README values table"
 for chart in "${CHARTS[@]}"; do
   for helm in helm3 helm4; do
-    check "lint $(basename "$chart") default values $helm" "$BIN/$helm" lint --strict "$chart"
+    mapfile -t lint < <(lint_args "$chart")
+    check "lint $(basename "$chart") default values $helm" "$BIN/$helm" lint --strict "${STAGED[$chart]}" "${lint[@]}"
     check "render $(basename "$chart") default values $helm" render_validate "$chart" "$chart/values.yaml" "$helm" 1.35
   done
   for values in "$chart"/ci/*-values.yaml; do
     for helm in helm3 helm4; do
-      check "lint $(basename "$chart") $(basename "$values") $helm" "$BIN/$helm" lint --strict "$chart" -f "$values"
+      mapfile -t lint < <(lint_args "$chart")
+      check "lint $(basename "$chart") $(basename "$values") $helm" "$BIN/$helm" lint --strict "${STAGED[$chart]}" -f "$values" "${lint[@]}"
     done
   done
   check "README values table up to date: $chart" "$PY" scripts/values-table.py "$chart" --check
   check "yamllint $chart values" "$BIN/yamllint" -c .yamllint.yaml "$chart/values.yaml" "$chart"/ci/ "$chart"/bad-values/
+  if grep -q '^dependencies:' "$chart/Chart.yaml"; then
+    check "Chart.lock matches Chart.yaml: $chart" "$PY" scripts/chart-lock.py "$chart" --check
+    check "Chart.lock accepted by helm's digest check: $chart" lock_digest_ok "$chart"
+  fi
 done
+lock_digest_ok() { # chart: `helm dependency build` offline must get past the lock check
+  local tmp out
+  tmp=$(mktemp -d)
+  cp -R "$1/." "$tmp/"
+  out=$(HELM_REPOSITORY_CONFIG="$tmp/.repos.yaml" "$BIN/helm3" dependency build "$tmp" 2>&1)
+  rm -rf "$tmp"
+  echo "$out"
+  ! grep -q "out of sync" <<<"$out"
+}
 kube_score() { # chart values
   local out
   out=$(mktemp)
-  "$BIN/helm3" template ci-release "$1" -n ci -f "$2" --kube-version 1.35.0 >"$out" || return 1
+  local apis; mapfile -t apis < <(api_args "$2")
+  "$BIN/helm3" template ci-release "${STAGED[$1]}" -n ci -f "$2" "${apis[@]}" --kube-version 1.35.0 >"$out" || return 1
   mapfile -t ignored < <(sed -n 's/^\([a-z0-9-]\+\)[[:space:]]*#.*/\1/p' tools/kube-score-ignored.txt)
   local args=()
   for t in "${ignored[@]}"; do args+=(--ignore-test "$t"); done

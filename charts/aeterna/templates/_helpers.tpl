@@ -113,11 +113,20 @@ Returns a YAML list of dicts.
 {{- define "aeterna.secretEnv" -}}
 {{- $v := .Values -}}
 {{- $out := list -}}
+{{- if $v.postgresql.bundled.enabled -}}
+{{- $pg := include "aeterna.pg" . | fromYaml -}}
+{{- $out = append $out (dict "env" "PG_PASSWORD" "value" "" "existingSecret" $pg.secretName "key" $pg.secretKey "path" "postgresql.bundled") -}}
+{{- else -}}
 {{- $pg := $v.postgresql.external -}}
 {{- $out = append $out (dict "env" "PG_PASSWORD" "value" $pg.password "existingSecret" $pg.existingSecret "key" $pg.existingSecretPasswordKey "path" "postgresql.external.password") -}}
+{{- end -}}
 {{- if include "aeterna.vectorEnabled" . -}}
 {{- $b := $v.vector.backend -}}
-{{- if eq $b "qdrant" -}}
+{{- if and (eq $b "qdrant") $v.qdrant.enabled -}}
+{{- if $v.qdrant.apiKey -}}
+{{- $out = append $out (dict "env" "QDRANT_API_KEY" "value" "" "existingSecret" (printf "%s-apikey" (include "aeterna.subchartFullname" (list . "qdrant"))) "key" "api-key" "path" "qdrant.apiKey") -}}
+{{- end -}}
+{{- else if eq $b "qdrant" -}}
 {{- $out = append $out (dict "env" "QDRANT_API_KEY" "value" $v.vector.qdrant.apiKey "existingSecret" $v.vector.qdrant.existingSecret "key" $v.vector.qdrant.existingSecretKey "path" "vector.qdrant.apiKey") -}}
 {{- else if eq $b "pinecone" -}}
 {{- $out = append $out (dict "env" "PINECONE_API_KEY" "value" $v.vector.pinecone.apiKey "existingSecret" $v.vector.pinecone.existingSecret "key" $v.vector.pinecone.existingSecretKey "path" "vector.pinecone.apiKey") -}}
@@ -125,6 +134,8 @@ Returns a YAML list of dicts.
 {{- $out = append $out (dict "env" "DATABRICKS_TOKEN" "value" $v.vector.databricks.token "existingSecret" $v.vector.databricks.existingSecret "key" $v.vector.databricks.existingSecretKey "path" "vector.databricks.token") -}}
 {{- else if eq $b "weaviate" -}}
 {{- $out = append $out (dict "env" "WEAVIATE_API_KEY" "value" $v.vector.weaviate.apiKey "existingSecret" $v.vector.weaviate.existingSecret "key" $v.vector.weaviate.existingSecretKey "path" "vector.weaviate.apiKey") -}}
+{{- else if and (eq $b "mongodb") $v.vector.mongodb.bundled.enabled -}}
+{{- $out = append $out (dict "env" "MONGODB_URI" "value" "" "existingSecret" (include "aeterna.componentName" (list . "mongodb-uri")) "key" "uri" "path" "vector.mongodb.bundled") -}}
 {{- else if eq $b "mongodb" -}}
 {{- $out = append $out (dict "env" "MONGODB_URI" "value" $v.vector.mongodb.uri "existingSecret" $v.vector.mongodb.existingSecret "key" $v.vector.mongodb.existingSecretKey "path" "vector.mongodb.uri") -}}
 {{- end -}}
@@ -141,6 +152,11 @@ Returns a YAML list of dicts.
 {{- if and .value (not .existingSecret) }}
 {{ .env }}: {{ .value | b64enc | quote }}
 {{- end }}
+{{- end }}
+{{- $cache := .Values.cache.external }}
+{{- if and (not .Values.dragonfly.enabled) (not .Values.valkey.enabled) $cache.password (not $cache.existingSecret) }}
+{{- /* Not given to the server (it sends no password); read by the cache helm test only. */}}
+RD_PASSWORD: {{ $cache.password | b64enc | quote }}
 {{- end }}
 {{- end -}}
 
@@ -166,10 +182,11 @@ Returns a YAML list of dicts.
 
 {{/* PostgreSQL environment shared by the server and the migration Job (non-secret part). */}}
 {{- define "aeterna.postgresEnv" -}}
-PG_HOST: {{ .Values.postgresql.external.host | quote }}
-PG_PORT: {{ .Values.postgresql.external.port | toString | quote }}
-PG_DATABASE: {{ .Values.postgresql.external.database | quote }}
-PG_USERNAME: {{ .Values.postgresql.external.username | quote }}
+{{- $pg := include "aeterna.pg" . | fromYaml }}
+PG_HOST: {{ $pg.host | quote }}
+PG_PORT: {{ $pg.port | toString | quote }}
+PG_DATABASE: {{ $pg.database | quote }}
+PG_USERNAME: {{ $pg.username | quote }}
 PG_POOL_SIZE: {{ .Values.postgresql.poolSize | toString | quote }}
 PG_TIMEOUT_SECONDS: {{ .Values.postgresql.timeoutSeconds | toString | quote }}
 {{- end -}}

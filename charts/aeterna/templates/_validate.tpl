@@ -14,17 +14,89 @@ Each rule fails the render with one sentence that names the key.
 {{- include "aeterna.validate.httpUrl" (list "remote.governanceUrl" $v.remote.governanceUrl) -}}
 {{- end -}}
 
-{{- /* PostgreSQL (required at boot in every mode) */ -}}
-{{- if not $v.postgresql.external.host -}}
-{{- fail "postgresql.external.host is required: the server needs PostgreSQL at boot (PG_HOST)." -}}
+{{- /* PostgreSQL (required at boot in every mode): bundled CloudNativePG or external */ -}}
+{{- $pg := $v.postgresql -}}
+{{- if $pg.bundled.enabled -}}
+{{- if $pg.external.host -}}
+{{- fail (printf "postgresql.bundled.enabled and postgresql.external.host (%q) are mutually exclusive: set postgresql.bundled.enabled=false to use the external server, or clear postgresql.external.host." $pg.external.host) -}}
 {{- end -}}
-{{- if not $v.postgresql.external.database -}}
+{{- if and $v.capabilityChecks (not (.Capabilities.APIVersions.Has "postgresql.cnpg.io/v1")) -}}
+{{- fail "postgresql.bundled.enabled needs the CloudNativePG operator, and this cluster does not serve postgresql.cnpg.io/v1: install the operator first (helm repo add cnpg https://cloudnative-pg.github.io/charts && helm install cnpg cnpg/cloudnative-pg -n cnpg-system --create-namespace), or set postgresql.bundled.enabled=false and postgresql.external.host." -}}
+{{- end -}}
+{{- $bk := $pg.bundled.backup -}}
+{{- if $bk.enabled -}}
+{{- include "aeterna.validate.required" (list "postgresql.bundled.backup.destinationPath" $bk.destinationPath "postgresql.bundled.backup.enabled") -}}
+{{- if and (eq $bk.provider "s3") (not $bk.s3.existingSecret) (not $bk.s3.inheritFromIAMRole) -}}
+{{- fail "postgresql.bundled.backup.s3.existingSecret is required for S3 backups unless postgresql.bundled.backup.s3.inheritFromIAMRole is true." -}}
+{{- else if and (eq $bk.provider "gcs") (not $bk.gcs.existingSecret) (not $bk.gcs.gkeEnvironment) -}}
+{{- fail "postgresql.bundled.backup.gcs.existingSecret is required for GCS backups unless postgresql.bundled.backup.gcs.gkeEnvironment is true." -}}
+{{- else if and (eq $bk.provider "azure") (not $bk.azure.existingSecret) (not $bk.azure.inheritFromAzureAD) -}}
+{{- fail "postgresql.bundled.backup.azure.existingSecret is required for Azure backups unless postgresql.bundled.backup.azure.inheritFromAzureAD is true." -}}
+{{- end -}}
+{{- end -}}
+{{- else -}}
+{{- if not $pg.external.host -}}
+{{- fail "postgresql.external.host is required when postgresql.bundled.enabled is false: the server needs PostgreSQL at boot (PG_HOST)." -}}
+{{- end -}}
+{{- if not $pg.external.database -}}
 {{- fail "postgresql.external.database is required: the server needs a database name at boot (PG_DATABASE)." -}}
 {{- end -}}
+{{- end -}}
 
-{{- /* Cache */ -}}
-{{- if not $v.cache.external.host -}}
-{{- fail "cache.external.host is required: set it to a Redis-compatible server the Aeterna server can reach (RD_HOST)." -}}
+{{- /* Cache: exactly one of dragonfly, valkey, external */ -}}
+{{- if and $v.dragonfly.enabled $v.valkey.enabled -}}
+{{- fail "dragonfly.enabled and valkey.enabled are both true: the cache is exactly one of them (or an external server), so disable one." -}}
+{{- end -}}
+{{- $bundledCache := "" -}}
+{{- if $v.dragonfly.enabled }}{{ $bundledCache = "dragonfly" }}{{ else if $v.valkey.enabled }}{{ $bundledCache = "valkey" }}{{ end -}}
+{{- if $bundledCache -}}
+{{- if $v.cache.external.host -}}
+{{- fail (printf "cache.external.host (%q) is set while the bundled cache is enabled (%s.enabled): clear cache.external.host or set %s.enabled=false." $v.cache.external.host $bundledCache $bundledCache) -}}
+{{- end -}}
+{{- if and (eq $bundledCache "dragonfly") (dig "passwordFromSecret" "enable" false $v.dragonfly) -}}
+{{- fail "dragonfly.passwordFromSecret.enable must stay false: the Aeterna server 0.8.0-rc.12 sends no password, so it could not connect to a password-protected Dragonfly." -}}
+{{- end -}}
+{{- if and (eq $bundledCache "valkey") (dig "auth" "enabled" false $v.valkey) -}}
+{{- fail "valkey.auth.enabled must stay false: the Aeterna server 0.8.0-rc.12 sends no password, so it could not connect to a password-protected Valkey." -}}
+{{- end -}}
+{{- if dig "tls" "enabled" false (index $v $bundledCache) -}}
+{{- fail (printf "%s.tls.enabled must stay false: the Aeterna server 0.8.0-rc.12 does not use TLS for the cache." $bundledCache) -}}
+{{- end -}}
+{{- else if not $v.cache.external.host -}}
+{{- fail "cache.external.host is required when neither dragonfly.enabled nor valkey.enabled is true: set it to a Redis-compatible server the Aeterna server can reach (RD_HOST)." -}}
+{{- end -}}
+{{- if and $v.cache.external.password $v.cache.external.existingSecret -}}
+{{- fail (printf "cache.external.password and its existingSecret (%q) are mutually exclusive: set only one of them." $v.cache.external.existingSecret) -}}
+{{- end -}}
+
+{{- /* Bundled vector stores must match the backend in use */ -}}
+{{- range $key := list "qdrant" "weaviate" -}}
+{{- if (index $v $key).enabled -}}
+{{- if not (include "aeterna.vectorEnabled" $) -}}
+{{- fail (printf "%s.enabled is true but deploymentMode remote uses no vector store: set %s.enabled=false." $key $key) -}}
+{{- else if ne $v.vector.backend $key -}}
+{{- fail (printf "%s.enabled is true but vector.backend is %q: set vector.backend=%s or %s.enabled=false." $key $v.vector.backend $key $key) -}}
+{{- end -}}
+{{- $ext := index $v.vector $key -}}
+{{- if $ext.url -}}
+{{- fail (printf "vector.%s.url (%q) is set while the bundled %s is enabled (%s.enabled): clear vector.%s.url or set %s.enabled=false." $key $ext.url $key $key $key $key) -}}
+{{- end -}}
+{{- if or $ext.apiKey $ext.existingSecret -}}
+{{- fail (printf "vector.%s.apiKey and vector.%s.existingSecret are for an external %s: the bundled one (%s.enabled) takes its key from the subchart's values." $key $key $key $key) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $mb := $v.vector.mongodb.bundled -}}
+{{- if $mb.enabled -}}
+{{- if or (not (include "aeterna.vectorEnabled" .)) (ne $v.vector.backend "mongodb") -}}
+{{- fail (printf "vector.mongodb.bundled.enabled is true but the vector backend in use is not mongodb (vector.backend %q, deploymentMode %q): set vector.mongodb.bundled.enabled=false." $v.vector.backend $mode) -}}
+{{- end -}}
+{{- if or $v.vector.mongodb.uri $v.vector.mongodb.existingSecret -}}
+{{- fail "vector.mongodb.bundled.enabled and vector.mongodb.uri/existingSecret are mutually exclusive: the bundled MongoDB's URI is generated, so clear vector.mongodb.uri and vector.mongodb.existingSecret." -}}
+{{- end -}}
+{{- if and $v.capabilityChecks (not (.Capabilities.APIVersions.Has "psmdb.percona.com/v1")) -}}
+{{- fail "vector.mongodb.bundled.enabled needs the Percona Server for MongoDB operator, and this cluster does not serve psmdb.percona.com/v1: install it first (helm repo add percona https://percona.github.io/percona-helm-charts && helm install psmdb-operator percona/psmdb-operator -n <release namespace>), or use an external MongoDB (vector.mongodb.uri)." -}}
+{{- end -}}
 {{- end -}}
 
 {{- /* Inline secret vs existingSecret, for every secret in use */ -}}
@@ -38,8 +110,10 @@ Each rule fails the render with one sentence that names the key.
 {{- if include "aeterna.vectorEnabled" . -}}
 {{- $b := $v.vector.backend -}}
 {{- if eq $b "qdrant" -}}
-{{- include "aeterna.validate.required" (list "vector.qdrant.url" $v.vector.qdrant.url "the qdrant vector backend") -}}
+{{- if not $v.qdrant.enabled -}}
+{{- include "aeterna.validate.required" (list "vector.qdrant.url" $v.vector.qdrant.url "the qdrant vector backend unless qdrant.enabled is true") -}}
 {{- include "aeterna.validate.httpUrl" (list "vector.qdrant.url" $v.vector.qdrant.url) -}}
+{{- end -}}
 {{- else if eq $b "pinecone" -}}
 {{- if not (or $v.vector.pinecone.apiKey $v.vector.pinecone.existingSecret) -}}
 {{- fail "vector.pinecone.apiKey (or vector.pinecone.existingSecret) is required for the pinecone vector backend." -}}
@@ -60,11 +134,13 @@ Each rule fails the render with one sentence that names the key.
 {{- include "aeterna.validate.required" (list "vector.databricks.catalog" $v.vector.databricks.catalog "the databricks vector backend") -}}
 {{- include "aeterna.validate.required" (list "vector.databricks.schema" $v.vector.databricks.schema "the databricks vector backend") -}}
 {{- else if eq $b "weaviate" -}}
-{{- include "aeterna.validate.required" (list "vector.weaviate.url" $v.vector.weaviate.url "the weaviate vector backend") -}}
+{{- if not $v.weaviate.enabled -}}
+{{- include "aeterna.validate.required" (list "vector.weaviate.url" $v.vector.weaviate.url "the weaviate vector backend unless weaviate.enabled is true") -}}
 {{- include "aeterna.validate.httpUrl" (list "vector.weaviate.url" $v.vector.weaviate.url) -}}
-{{- else if eq $b "mongodb" -}}
+{{- end -}}
+{{- else if and (eq $b "mongodb") (not $v.vector.mongodb.bundled.enabled) -}}
 {{- if not (or $v.vector.mongodb.uri $v.vector.mongodb.existingSecret) -}}
-{{- fail "vector.mongodb.uri (or vector.mongodb.existingSecret) is required for the mongodb vector backend." -}}
+{{- fail "vector.mongodb.uri (or vector.mongodb.existingSecret) is required for the mongodb vector backend unless vector.mongodb.bundled.enabled is true." -}}
 {{- end -}}
 {{- if and $v.vector.mongodb.uri (not (regexMatch "^mongodb(\\+srv)?://" $v.vector.mongodb.uri)) -}}
 {{- fail "vector.mongodb.uri must start with mongodb:// or mongodb+srv://." -}}
