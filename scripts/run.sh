@@ -16,12 +16,24 @@ build/aeterna setup --non-interactive --mode local --target kubernetes -o "$OUT/
 manifest="$OUT/aeterna-local.yaml"
 tmp=$(mktemp "$OUT/.render.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
-if ! .tools/bin/helm3 template aeterna charts/aeterna -n aeterna -f "$OUT/setup/values.yaml" --kube-version 1.35.0 >"$tmp"; then
+# Subcharts: the real ones when `helm dependency build charts/aeterna` has fetched them, else
+# the offline stand-ins (test doubles that only echo their values) in a staged copy.
+chart=charts/aeterna
+if ls charts/aeterna/charts/*.tgz >/dev/null 2>&1; then
+  subcharts="the real subcharts in charts/aeterna/charts/"
+else
+  chart=build/staged/aeterna
+  scripts/stage-chart.sh charts/aeterna "$chart" >/dev/null
+  subcharts="offline stand-ins for the subcharts (run 'helm dependency build charts/aeterna' for the real ones)"
+fi
+# The default bundles PostgreSQL as a CloudNativePG Cluster: render as for a cluster running the operator.
+if ! .tools/bin/helm3 template aeterna "$chart" -n aeterna -f "$OUT/setup/values.yaml" --kube-version 1.35.0 \
+     --api-versions postgresql.cnpg.io/v1 >"$tmp"; then
   echo "run: rendering charts/aeterna with $OUT/setup/values.yaml failed (message above)" >&2
   exit 1
 fi
 mv "$tmp" "$manifest"
 trap - EXIT
 echo
-echo "== Rendered charts/aeterna (values: $OUT/setup/values.yaml) to $manifest:"
+echo "== Rendered charts/aeterna (values: $OUT/setup/values.yaml; $subcharts) to $manifest:"
 .tools/venv/bin/python scripts/manifest-summary.py "$manifest"

@@ -94,6 +94,7 @@ tap_suite() {
   done <<<"$bad"
   if [ "$rc" -ne 0 ] && [ -z "$bad" ]; then fail "$name: $script exited $rc without a failing case (see $log)"; tail -n 15 "$log"; fi
 }
+export AETERNA_STAGED_CHART="$ROOT/${STAGED[charts/aeterna]}"
 suite "aeterna setup (CLI behaviour, wizard in a pty, end-to-end with helm 3 + helm 4)"
 tap_suite "setup-cli" cli/tests/setup_cli_test.py
 [ -f cli/tests/setup_wizard_test.py ] && tap_suite "setup-wizard" cli/tests/setup_wizard_test.py

@@ -325,15 +325,23 @@ static void print_next_steps(const struct deployment *d, const char *dir, bool w
 {
 	printf("\nNext steps:\n");
 	if (d->target == TARGET_KUBERNETES) {
+		bool mongo = d->mode != MODE_REMOTE && d->vector == VB_MONGODB && model_vector_bundled(d);
+		if (d->postgres == PG_CLOUDNATIVEPG)
+			printf("  # once per cluster: the CloudNativePG operator (runs the bundled PostgreSQL)\n"
+			       "  helm repo add cnpg https://cloudnative-pg.github.io/charts\n"
+			       "  helm install cnpg cnpg/cloudnative-pg -n cnpg-system --create-namespace\n");
+		if (mongo)
+			printf("  # once per namespace: the Percona operator (runs the bundled MongoDB)\n"
+			       "  helm repo add percona https://percona.github.io/percona-helm-charts\n"
+			       "  helm install psmdb-operator percona/psmdb-operator -n aeterna --create-namespace\n");
+		printf("  # once: fetch the dragonfly, valkey, qdrant and weaviate subcharts\n"
+		       "  helm repo add valkey https://valkey.io/valkey-helm/\n"
+		       "  helm repo add qdrant https://qdrant.github.io/qdrant-helm\n"
+		       "  helm repo add weaviate https://weaviate.github.io/weaviate-helm\n"
+		       "  helm dependency build charts/aeterna\n");
 		printf("  helm install aeterna charts/aeterna -n aeterna --create-namespace -f %s/values.yaml\n", dir);
 		printf("  kubectl -n aeterna rollout status deployment/aeterna\n");
 		printf("  helm test aeterna -n aeterna\n");
-		if (d->postgres == PG_CLOUDNATIVEPG)
-			printf("  (PostgreSQL: a CloudNativePG Cluster named aeterna-pg in the same namespace;\n"
-			       "   the chart reads its aeterna-pg-rw service and aeterna-pg-app Secret)\n");
-		if (d->cache != CACHE_EXTERNAL)
-			printf("  (cache: a %s service named %s in the same namespace)\n",
-			       model_choice(d, "cache"), d->cache_host);
 	} else if (d->target == TARGET_COMPOSE) {
 		printf("  cd %s && docker compose up -d\n", dir);
 		printf("  curl http://localhost:8080/health\n");

@@ -18,44 +18,58 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_kv_bool(out, 2, "syncEnabled", true);
 	}
 
+	/* PostgreSQL: a CloudNativePG Cluster rendered by the chart, or an external server. */
 	yaml_key(out, 0, "postgresql");
-	yaml_key(out, 2, "external");
-	if (d->postgres == PG_CLOUDNATIVEPG) {
-		/* A CloudNativePG Cluster named "aeterna-pg": service aeterna-pg-rw, app database and
-		 * user "app", credentials in the operator's Secret aeterna-pg-app. */
-		yaml_kv(out, 4, "host", "aeterna-pg-rw");
-		yaml_kv_int(out, 4, "port", 5432);
-		yaml_kv(out, 4, "database", "app");
-		yaml_kv(out, 4, "username", "app");
-		yaml_kv(out, 4, "existingSecret", "aeterna-pg-app");
-		yaml_kv(out, 4, "existingSecretPasswordKey", "password");
-	} else {
+	yaml_key(out, 2, "bundled");
+	yaml_kv_bool(out, 4, "enabled", d->postgres == PG_CLOUDNATIVEPG);
+	if (d->postgres != PG_CLOUDNATIVEPG) {
+		yaml_key(out, 2, "external");
 		yaml_kv(out, 4, "host", d->pg_host);
 		yaml_kv_int(out, 4, "port", d->pg_port);
 		yaml_kv(out, 4, "database", d->pg_database);
 		yaml_kv(out, 4, "username", d->pg_user);
 		if (d->pg_password && *d->pg_password)
 			yaml_kv(out, 4, "password", d->pg_password);
-		yaml_kv(out, 4, "existingSecret", ""); /* the chart's default names CloudNativePG's Secret */
+		yaml_kv(out, 4, "sslmode", model_choice(d, "postgres-sslmode"));
 	}
 
-	yaml_key(out, 0, "cache");
-	yaml_key(out, 2, "external");
-	yaml_kv(out, 4, "host", d->cache_host);
-	yaml_kv_int(out, 4, "port", d->cache_port);
-	if (d->cache_password && *d->cache_password)
-		yaml_kv(out, 4, "password", d->cache_password);
+	/* Cache: exactly one of the dragonfly and valkey subcharts, or an external server. */
+	yaml_key(out, 0, "dragonfly");
+	yaml_kv_bool(out, 2, "enabled", d->cache == CACHE_DRAGONFLY);
+	yaml_key(out, 0, "valkey");
+	yaml_kv_bool(out, 2, "enabled", d->cache == CACHE_VALKEY);
+	if (d->cache == CACHE_EXTERNAL) {
+		yaml_key(out, 0, "cache");
+		yaml_key(out, 2, "external");
+		yaml_kv(out, 4, "host", d->cache_host);
+		yaml_kv_int(out, 4, "port", d->cache_port);
+		if (d->cache_password && *d->cache_password)
+			yaml_kv(out, 4, "password", d->cache_password);
+	}
 
-	if (d->mode != MODE_REMOTE) {
+	/* Vector store: the qdrant/weaviate subcharts, a Percona MongoDB, or external settings. */
+	bool vector_used = d->mode != MODE_REMOTE;
+	bool bundled = vector_used && model_vector_bundled(d);
+	yaml_key(out, 0, "qdrant");
+	yaml_kv_bool(out, 2, "enabled", bundled && d->vector == VB_QDRANT);
+	yaml_key(out, 0, "weaviate");
+	yaml_kv_bool(out, 2, "enabled", bundled && d->vector == VB_WEAVIATE);
+	if (vector_used) {
 		yaml_key(out, 0, "vector");
 		yaml_kv(out, 2, "backend", vector_server_name(d->vector));
 		const char *section;
 		const struct backend_setting *set = vector_settings(d->vector, &section);
-		yaml_key(out, 2, section);
-		for (; set->flag; set++) {
-			const char *v = model_text(d, set->flag);
-			if (!set->optional || *v)
-				yaml_kv(out, 4, set->chart_key, v);
+		if (bundled && d->vector == VB_MONGODB) {
+			yaml_key(out, 2, section);
+			yaml_key(out, 4, "bundled");
+			yaml_kv_bool(out, 6, "enabled", true);
+		} else if (!bundled) {
+			yaml_key(out, 2, section);
+			for (; set->flag; set++) {
+				const char *v = model_text(d, set->flag);
+				if (!set->optional || *v)
+					yaml_kv(out, 4, set->chart_key, v);
+			}
 		}
 
 		yaml_key(out, 0, "llm");

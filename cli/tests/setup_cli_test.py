@@ -5,6 +5,7 @@ Prints TAP lines. Run by `make test`."""
 import json
 import os
 import stat
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -14,11 +15,17 @@ from tap import case, run
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
+sys.path.insert(0, os.path.dirname(__file__))
+from staged_chart import CLUSTER_APIS, staged_chart  # noqa: E402
+
+CHART = staged_chart()
 
 
 def setup(*args, cwd=None, env=None, stdin=subprocess.DEVNULL):
     e = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k not in
          ("MONGODB_URI", "DATABRICKS_TOKEN", "AETERNA_CENTRAL_CREDENTIAL")}
+    e["AETERNA_CHART"] = CHART
+    e["AETERNA_HELM"] = os.path.join(ROOT, ".tools", "bin", "helm3")
     e.update(env or {})
     return subprocess.run([BIN, "setup", *args], capture_output=True, text=True, cwd=cwd, env=e, stdin=stdin)
 
@@ -350,10 +357,11 @@ def user_edits_to_values_survive_reconfigure():
         new = read(path)
         for kept in ("# why local\n", 'deploymentMode: "local"  # note', "embeddingDimension: 3072", "# mine\nreplicaCount: 3\n"):
             assert kept in new, kept
-        assert "qdrant" not in new and 'backend: "weaviate"' in new and "weaviate:\n    url:" in new
+        assert 'backend: "weaviate"' in new and "weaviate:\n  enabled: true" in new
+        assert "qdrant:\n  enabled: false" in new and "url:" not in new
         assert "autoscaling:\n  enabled: true" in new and 'provider: "bedrock"' in new
-        r = subprocess.run([os.path.join(ROOT, ".tools", "bin", "helm3"), "template", "a", os.path.join(ROOT, "charts", "aeterna"),
-                            "-f", path], capture_output=True, text=True)
+        r = subprocess.run([os.path.join(ROOT, ".tools", "bin", "helm3"), "template", "a", CHART,
+                            "-f", path, *CLUSTER_APIS], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
 
 
@@ -412,6 +420,20 @@ def validate_checks_generated_files():
             f.write("  bad: [\n")
         r = setup("--validate", "-o", d)
         assert r.returncode == 1 and "docker-compose.yaml" in r.stderr, r.stderr
+
+
+@case
+def validate_explains_missing_subcharts():
+    with tempfile.TemporaryDirectory() as d:
+        chart = os.path.join(d, "aeterna")
+        shutil.copytree(os.path.join(ROOT, "charts", "aeterna"), chart)
+        shutil.rmtree(os.path.join(chart, "charts"), ignore_errors=True)
+        out = os.path.join(d, "out")
+        os.mkdir(out)
+        assert setup("--non-interactive", "-o", out).returncode == 0
+        r = setup("--validate", "-o", out, env={"AETERNA_CHART": chart})
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert f"run 'helm dependency build {chart}'" in r.stderr, r.stderr
 
 
 if __name__ == "__main__":

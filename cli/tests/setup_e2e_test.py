@@ -27,7 +27,10 @@ import yaml
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
 TOOLS = os.path.join(ROOT, ".tools", "bin")
-CHART = os.path.join(ROOT, "charts", "aeterna")
+sys.path.insert(0, os.path.dirname(__file__))
+from staged_chart import CLUSTER_APIS, staged_chart  # noqa: E402
+
+CHART = staged_chart()
 
 with open(os.path.join(CHART, "values.schema.json"), encoding="utf-8") as f:
     VALUES_SCHEMA = json.load(f)
@@ -162,7 +165,7 @@ def render(out, manifests, index):
     problems = []
     for helm in ("helm3", "helm4"):
         r = subprocess.run([os.path.join(TOOLS, helm), "template", "aeterna", CHART, "-f",
-                            os.path.join(out, "values.yaml"), "--kube-version", "1.35.0"],
+                            os.path.join(out, "values.yaml"), "--kube-version", "1.35.0", *CLUSTER_APIS],
                            capture_output=True, text=True)
         if r.returncode:
             problems.append(f"{helm} template: {r.stderr.strip()}")
