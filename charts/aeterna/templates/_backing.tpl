@@ -153,13 +153,19 @@ db: {{ $v.cache.external.db }}
 {{- end -}}
 {{- end -}}
 
-{{/* Selector of the Aeterna pods allowed to reach a backing service (server, migrations, tests). */}}
+{{/*
+Selector of the release's pods allowed to reach a backing service: the server, migrations and
+tests, plus the given OPAL components when OPAL is on. Arguments: (list ctx opalComponents).
+*/}}
 {{- define "aeterna.clientPeers" -}}
+{{- $ctx := index . 0 -}}
+{{- $components := list "server" "migrations" "test" -}}
+{{- if $ctx.Values.opal.enabled }}{{ $components = concat $components (index . 1) }}{{ end -}}
 - podSelector:
     matchLabels:
-      {{- include "aeterna.selectorLabels" . | nindent 6 }}
+      {{- include "aeterna.selectorLabels" $ctx | nindent 6 }}
     matchExpressions:
       - key: app.kubernetes.io/component
         operator: In
-        values: [server, migrations, test]
+        values: {{ toJson $components }}
 {{- end -}}

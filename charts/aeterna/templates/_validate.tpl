@@ -173,9 +173,26 @@ Each rule fails the render with one sentence that names the key.
 {{- end -}}
 
 {{- /* Authorization */ -}}
-{{- if eq $v.auth.backend "cedar" -}}
-{{- include "aeterna.validate.required" (list "auth.cedar.policyText" $v.auth.cedar.policyText "auth.backend cedar (the server does not boot without it)") -}}
-{{- include "aeterna.validate.required" (list "auth.cedar.schemaText" $v.auth.cedar.schemaText "auth.backend cedar (the server does not boot without it)") -}}
+{{- if and (include "aeterna.cedarEnabled" .) (not $v.auth.cedar.existingConfigMap) -}}
+{{- $why := ternary "opal.enabled, which switches the server to Cedar authorization (the server does not boot without it): set it or auth.cedar.existingConfigMap; an example policy set is in examples/cedar/" "auth.backend cedar (the server does not boot without it)" (eq $v.opal.enabled true) -}}
+{{- include "aeterna.validate.required" (list "auth.cedar.policyText" $v.auth.cedar.policyText $why) -}}
+{{- include "aeterna.validate.required" (list "auth.cedar.schemaText" $v.auth.cedar.schemaText $why) -}}
+{{- end -}}
+{{- $o := $v.opal -}}
+{{- if $o.enabled -}}
+{{- if $o.server.enabled -}}
+{{- if lt (int $o.server.replicas) 1 -}}
+{{- fail (printf "opal.server.replicas must be at least 1 (got %v): set opal.server.enabled=false to use an OPAL server elsewhere (opal.serverUrl)." $o.server.replicas) -}}
+{{- end -}}
+{{- if and (gt (int $o.server.replicas) 1) (eq $o.server.broadcast.backend "none") -}}
+{{- fail (printf "opal.server.replicas is %v but opal.server.broadcast.backend is none: OPAL server replicas need a broadcast channel, so set it to cache or postgresql (or use one replica)." $o.server.replicas) -}}
+{{- end -}}
+{{- else if and $o.cedarAgent.enabled (not $o.serverUrl) -}}
+{{- fail "opal.serverUrl is required when opal.server.enabled is false: the Cedar agents need an OPAL server to connect to." -}}
+{{- end -}}
+{{- if and $o.serverUrl $o.server.enabled -}}
+{{- fail "opal.serverUrl is for an OPAL server elsewhere: set opal.server.enabled=false to use it, or clear it." -}}
+{{- end -}}
 {{- end -}}
 {{- if $v.auth.opalFetcherUrl -}}
 {{- include "aeterna.validate.httpUrl" (list "auth.opalFetcherUrl" $v.auth.opalFetcherUrl) -}}
