@@ -104,14 +104,15 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 			yaml_kv(out, 2, "provider", "none");
 		}
 
+		/* OPAL/Cedar: the chart's OPAL stack, which switches the server to Cedar. */
+		yaml_key(out, 0, "opal");
+		yaml_kv_bool(out, 2, "enabled", d->opal == 1);
 		yaml_key(out, 0, "auth");
+		yaml_kv(out, 2, "backend", d->opal == 1 ? "cedar" : "none");
 		if (d->opal == 1) {
-			yaml_kv(out, 2, "backend", "cedar");
 			yaml_key(out, 2, "cedar");
 			yaml_block(out, 4, "policyText", cedar_starter_policy);
 			yaml_block(out, 4, "schemaText", cedar_starter_schema);
-		} else {
-			yaml_kv(out, 2, "backend", "none");
 		}
 	}
 
