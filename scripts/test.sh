@@ -166,6 +166,15 @@ for chart in "${CHARTS[@]}"; do
 done
 counts
 
+lock_digest_ok() { # chart: `helm dependency build` offline must get past the lock check
+  local tmp out
+  tmp=$(mktemp -d)
+  cp -R "$1/." "$tmp/"
+  out=$(HELM_REPOSITORY_CONFIG="$tmp/.repos.yaml" "$BIN/helm3" dependency build "$tmp" 2>&1)
+  rm -rf "$tmp"
+  echo "$out"
+  ! grep -q "out of sync" <<<"$out"
+}
 # --- lint ---------------------------------------------------------------------------------
 suite "helm lint --strict, kube-score, yamllint, README values table"
 for chart in "${CHARTS[@]}"; do
@@ -187,15 +196,6 @@ for chart in "${CHARTS[@]}"; do
     check "Chart.lock accepted by helm's digest check: $chart" lock_digest_ok "$chart"
   fi
 done
-lock_digest_ok() { # chart: `helm dependency build` offline must get past the lock check
-  local tmp out
-  tmp=$(mktemp -d)
-  cp -R "$1/." "$tmp/"
-  out=$(HELM_REPOSITORY_CONFIG="$tmp/.repos.yaml" "$BIN/helm3" dependency build "$tmp" 2>&1)
-  rm -rf "$tmp"
-  echo "$out"
-  ! grep -q "out of sync" <<<"$out"
-}
 kube_score() { # chart values
   local out
   out=$(mktemp)

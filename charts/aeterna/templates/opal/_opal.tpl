@@ -78,8 +78,9 @@ startupProbe:
   httpGet: {path: {{ index . 0 }}, port: {{ index . 1 }}}
   periodSeconds: 5
   failureThreshold: 60
+# Liveness only asks whether the process still listens; readiness asks the health endpoint.
 livenessProbe:
-  httpGet: {path: {{ index . 0 }}, port: {{ index . 1 }}}
+  tcpSocket: {port: {{ index . 1 }}}
   periodSeconds: 10
   timeoutSeconds: 5
   failureThreshold: 3
@@ -124,3 +125,34 @@ spec:
         {{- end }}
     {{- end }}
 {{- end }}
+
+{{/* Soft anti-affinity over nodes for an OPAL component. Arguments: (list ctx component). */}}
+{{- define "aeterna.opal.hostSpread" -}}
+affinity:
+  podAntiAffinity:
+    preferredDuringSchedulingIgnoredDuringExecution:
+      - weight: 100
+        podAffinityTerm:
+          topologyKey: kubernetes.io/hostname
+          labelSelector:
+            matchLabels:
+              {{- include "aeterna.opal.selector" . | nindent 14 }}
+{{- end -}}
+
+{{/* A PodDisruptionBudget (maxUnavailable 1) for an OPAL component with several replicas. Arguments: (list ctx component). */}}
+{{- define "aeterna.opal.pdb" -}}
+{{- $ctx := index . 0 -}}
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: {{ include "aeterna.componentName" (list $ctx (index . 1)) }}
+  namespace: {{ $ctx.Release.Namespace }}
+  labels:
+    {{- include "aeterna.opal.labels" . | nindent 4 }}
+  {{- include "aeterna.annotations" $ctx }}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels:
+      {{- include "aeterna.opal.selector" . | nindent 6 }}
+{{- end -}}

@@ -1,0 +1,745 @@
+/* YAML → ynode trees with positions, scalars resolved like Helm (go-yaml, YAML 1.1). */
+#include "ytree.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfyaml.h>
+
+#define MAX_DEPTH 64
+
+struct ynode *ynode_new(enum ynode_kind kind)
+{
+	struct ynode *n = calloc(1, sizeof(*n));
+	if (n)
+		n->kind = kind;
+	return n;
+}
+
+void ynode_free(struct ynode *n)
+{
+	if (!n)
+		return;
+	for (size_t i = 0; i < n->len; i++) {
+		ynode_free(n->items[i]);
+		if (n->keys)
+			free(n->keys[i]);
+	}
+	free(n->items);
+	free(n->keys);
+	free(n->key_line);
+	free(n->key_col);
+	free(n->text);
+	free(n);
+}
+
+/* Appends a child (and, for mappings, its key). Takes ownership of child on success. */
+static int ynode_append(struct ynode *n, const char *key, unsigned kline, unsigned kcol, struct ynode *child)
+{
+	size_t cap = n->len + 1;
+	struct ynode **items = realloc(n->items, cap * sizeof(*items));
+	if (!items)
+		return -1;
+	n->items = items;
+	if (n->kind == Y_MAP) {
+		char **keys = realloc(n->keys, cap * sizeof(*keys));
+		if (!keys)
+			return -1;
+		n->keys = keys;
+		unsigned *kl = realloc(n->key_line, cap * sizeof(*kl));
+		if (!kl)
+			return -1;
+		n->key_line = kl;
+		unsigned *kc = realloc(n->key_col, cap * sizeof(*kc));
+		if (!kc)
+			return -1;
+		n->key_col = kc;
+		char *k = strdup(key ? key : "");
+		if (!k)
+			return -1;
+		n->keys[n->len] = k;
+		n->key_line[n->len] = kline;
+		n->key_col[n->len] = kcol;
+	}
+	n->items[n->len++] = child;
+	return 0;
+}
+
+struct ynode *ynode_clone(const struct ynode *n)
+{
+	if (!n)
+		return NULL;
+	struct ynode *c = ynode_new(n->kind);
+	if (!c)
+		return NULL;
+	c->file = n->file;
+	c->line = n->line;
+	c->col = n->col;
+	c->boolean = n->boolean;
+	c->integer = n->integer;
+	c->number = n->number;
+	if (n->text && !(c->text = strdup(n->text)))
+		goto fail;
+	for (size_t i = 0; i < n->len; i++) {
+		struct ynode *child = ynode_clone(n->items[i]);
+		if (!child || ynode_append(c, n->keys ? n->keys[i] : NULL, n->key_line ? n->key_line[i] : 0,
+					   n->key_col ? n->key_col[i] : 0, child)) {
+			ynode_free(child);
+			goto fail;
+		}
+	}
+	return c;
+fail:
+	ynode_free(c);
+	return NULL;
+}
+
+struct ynode *ynode_get(const struct ynode *n, const char *key)
+{
+	if (!n || n->kind != Y_MAP)
+		return NULL;
+	for (size_t i = n->len; i-- > 0;)
+		if (!strcmp(n->keys[i], key))
+			return n->items[i];
+	return NULL;
+}
+
+struct ynode *ynode_path(const struct ynode *root, const char *dotted)
+{
+	const struct ynode *n = root;
+	char key[256];
+	while (n && *dotted) {
+		size_t k = strcspn(dotted, ".");
+		if (k >= sizeof(key))
+			return NULL;
+		memcpy(key, dotted, k);
+		key[k] = '\0';
+		n = ynode_get(n, key);
+		dotted += k + (dotted[k] == '.');
+	}
+	return (struct ynode *)n;
+}
+
+bool ynode_truthy(const struct ynode *n)
+{
+	if (!n)
+		return false;
+	switch (n->kind) {
+	case Y_NULL: return false;
+	case Y_BOOL: return n->boolean;
+	case Y_INT:
+	case Y_FLOAT: return n->number != 0;
+	case Y_STRING: return n->text && *n->text;
+	default: return n->len > 0;
+	}
+}
+
+bool ynode_equal(const struct ynode *a, const struct ynode *b)
+{
+	bool an = a->kind == Y_INT || a->kind == Y_FLOAT, bn = b->kind == Y_INT || b->kind == Y_FLOAT;
+	if (an && bn)
+		return a->number == b->number;
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case Y_NULL: return true;
+	case Y_BOOL: return a->boolean == b->boolean;
+	case Y_STRING: return !strcmp(a->text, b->text);
+	case Y_SEQ:
+		if (a->len != b->len)
+			return false;
+		for (size_t i = 0; i < a->len; i++)
+			if (!ynode_equal(a->items[i], b->items[i]))
+				return false;
+		return true;
+	case Y_MAP:
+		if (a->len != b->len)
+			return false;
+		for (size_t i = 0; i < a->len; i++) {
+			const struct ynode *o = ynode_get(b, a->keys[i]);
+			if (!o || !ynode_equal(a->items[i], o))
+				return false;
+		}
+		return true;
+	default: return false;
+	}
+}
+
+struct ynode *ynode_from_json(const json_t *j)
+{
+	struct ynode *n = NULL;
+	switch (json_typeof(j)) {
+	case JSON_NULL: return ynode_new(Y_NULL);
+	case JSON_TRUE:
+	case JSON_FALSE:
+		if ((n = ynode_new(Y_BOOL)))
+			n->boolean = json_is_true(j);
+		return n;
+	case JSON_INTEGER:
+		if ((n = ynode_new(Y_INT))) {
+			n->integer = json_integer_value(j);
+			n->number = (double)n->integer;
+		}
+		return n;
+	case JSON_REAL:
+		if ((n = ynode_new(Y_FLOAT)))
+			n->number = json_real_value(j);
+		/* JSON Schema: 1.0 is an integer */
+		if (n && n->number == floor(n->number) && fabs(n->number) < 9e18) {
+			n->kind = Y_INT;
+			n->integer = (long long)n->number;
+		}
+		return n;
+	case JSON_STRING:
+		if ((n = ynode_new(Y_STRING)) && !(n->text = strndup(json_string_value(j), json_string_length(j)))) {
+			ynode_free(n);
+			return NULL;
+		}
+		return n;
+	case JSON_ARRAY: {
+		if (!(n = ynode_new(Y_SEQ)))
+			return NULL;
+		size_t i;
+		json_t *v;
+		json_array_foreach(j, i, v) {
+			struct ynode *c = ynode_from_json(v);
+			if (!c || ynode_append(n, NULL, 0, 0, c)) {
+				ynode_free(c);
+				ynode_free(n);
+				return NULL;
+			}
+		}
+		return n;
+	}
+	case JSON_OBJECT: {
+		if (!(n = ynode_new(Y_MAP)))
+			return NULL;
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)j, k, v) {
+			struct ynode *c = ynode_from_json(v);
+			if (!c || ynode_append(n, k, 0, 0, c)) {
+				ynode_free(c);
+				ynode_free(n);
+				return NULL;
+			}
+		}
+		return n;
+	}
+	}
+	return NULL;
+}
+
+int ynode_merge(struct ynode **dst, const struct ynode *src)
+{
+	if (src->kind != Y_MAP || !*dst || (*dst)->kind != Y_MAP) {
+		struct ynode *c = ynode_clone(src);
+		if (!c)
+			return -1;
+		ynode_free(*dst);
+		*dst = c;
+		return 0;
+	}
+	struct ynode *d = *dst;
+	for (size_t i = 0; i < src->len; i++) {
+		const struct ynode *v = src->items[i];
+		size_t j = d->len;
+		for (size_t k = 0; k < d->len; k++)
+			if (!strcmp(d->keys[k], src->keys[i]))
+				j = k;
+		if (v->kind == Y_NULL) { /* Helm: null removes the key */
+			if (j < d->len) {
+				ynode_free(d->items[j]);
+				free(d->keys[j]);
+				memmove(d->items + j, d->items + j + 1, (d->len - j - 1) * sizeof(*d->items));
+				memmove(d->keys + j, d->keys + j + 1, (d->len - j - 1) * sizeof(*d->keys));
+				memmove(d->key_line + j, d->key_line + j + 1, (d->len - j - 1) * sizeof(*d->key_line));
+				memmove(d->key_col + j, d->key_col + j + 1, (d->len - j - 1) * sizeof(*d->key_col));
+				d->len--;
+			}
+			continue;
+		}
+		if (j < d->len) {
+			if (ynode_merge(&d->items[j], v))
+				return -1;
+			d->key_line[j] = src->key_line ? src->key_line[i] : 0;
+			d->key_col[j] = src->key_col ? src->key_col[i] : 0;
+		} else {
+			struct ynode *c = ynode_clone(v);
+			if (!c || ynode_append(d, src->keys[i], src->key_line ? src->key_line[i] : 0,
+					       src->key_col ? src->key_col[i] : 0, c)) {
+				ynode_free(c);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* --- scalar resolution (go-yaml v2, YAML 1.1) ------------------------------------------ */
+
+static bool word_in(const char *s, const char *const *words)
+{
+	for (; *words; words++)
+		if (!strcmp(s, *words))
+			return true;
+	return false;
+}
+
+static bool parse_int(const char *s, long long *out)
+{
+	char buf[128];
+	size_t n = 0;
+	for (const char *p = s; *p; p++) /* YAML 1.1 allows _ separators */
+		if (*p != '_') {
+			if (n + 1 >= sizeof(buf))
+				return false;
+			buf[n++] = *p;
+		}
+	buf[n] = '\0';
+	const char *p = buf;
+	bool neg = false;
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (!*p)
+		return false;
+	int base = 10;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		base = 16, p += 2;
+	else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+		base = 8, p += 2;
+	else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+		base = 2, p += 2;
+	else if (p[0] == '0' && p[1])
+		base = 8, p += 1;
+	if (!*p)
+		return false;
+	for (const char *q = p; *q; q++) {
+		int d = isdigit((unsigned char)*q) ? *q - '0' : isxdigit((unsigned char)*q) ? tolower(*q) - 'a' + 10 : 99;
+		if (d >= base)
+			return false;
+	}
+	errno = 0;
+	unsigned long long v = strtoull(p, NULL, base);
+	if (errno || v > (unsigned long long)LLONG_MAX)
+		return false;
+	*out = neg ? -(long long)v : (long long)v;
+	return true;
+}
+
+static bool parse_float(const char *s, double *out)
+{
+	static const char *const inf[] = { ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", NULL };
+	static const char *const ninf[] = { "-.inf", "-.Inf", "-.INF", NULL };
+	static const char *const nan_[] = { ".nan", ".NaN", ".NAN", NULL };
+	if (word_in(s, inf))
+		return *out = INFINITY, true;
+	if (word_in(s, ninf))
+		return *out = -INFINITY, true;
+	if (word_in(s, nan_))
+		return *out = NAN, true;
+	const char *p = s;
+	if (*p == '+' || *p == '-')
+		p++;
+	bool digits = false, dot = false;
+	for (; *p && *p != 'e' && *p != 'E'; p++) {
+		if (isdigit((unsigned char)*p) || *p == '_')
+			digits = digits || isdigit((unsigned char)*p);
+		else if (*p == '.' && !dot)
+			dot = true;
+		else
+			return false;
+	}
+	if (!digits)
+		return false;
+	if (*p) {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!*p)
+			return false;
+		for (; *p; p++)
+			if (!isdigit((unsigned char)*p))
+				return false;
+	}
+	char buf[128];
+	size_t n = 0;
+	for (const char *q = s; *q && n + 1 < sizeof(buf); q++)
+		if (*q != '_')
+			buf[n++] = *q;
+	buf[n] = '\0';
+	*out = strtod(buf, NULL);
+	return true;
+}
+
+/* Resolves a plain scalar; warns when a word becomes a boolean only under YAML 1.1 rules. */
+static void resolve_plain(struct ynode *n, struct diag_list *diags)
+{
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL", NULL };
+	static const char *const trues[] = { "true", "True", "TRUE", NULL };
+	static const char *const falses[] = { "false", "False", "FALSE", NULL };
+	static const char *const yes11[] = { "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", NULL };
+	static const char *const no11[] = { "n", "N", "no", "No", "NO", "off", "Off", "OFF", NULL };
+	const char *s = n->text;
+	if (word_in(s, nulls)) {
+		n->kind = Y_NULL;
+	} else if (word_in(s, trues) || word_in(s, falses)) {
+		n->kind = Y_BOOL;
+		n->boolean = word_in(s, trues);
+	} else if (word_in(s, yes11) || word_in(s, no11)) {
+		n->kind = Y_BOOL;
+		n->boolean = word_in(s, yes11);
+		if (diags)
+			diag_add(diags, DIAG_WARNING, n->file, n->line, n->col,
+				 "'%s' is read by Helm as the boolean %s (YAML 1.1); quote it (\"%s\") if you mean the word",
+				 s, n->boolean ? "true" : "false", s);
+	} else if (parse_int(s, &n->integer)) {
+		n->kind = Y_INT;
+		n->number = (double)n->integer;
+	} else if (parse_float(s, &n->number)) {
+		n->kind = Y_FLOAT;
+	} else {
+		n->kind = Y_STRING;
+	}
+}
+
+/* --- parser ----------------------------------------------------------------------------- */
+
+struct capture {
+	struct diag_list *diags;
+	const char *file;
+	int count;
+};
+
+/* Turns libfyaml's "<file>:LINE:COL: error: message" into our diagnostic. */
+static void capture_diag(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag;
+	struct capture *c = user;
+	if (c->count++ || !c->diags)
+		return;
+	const char *e = NULL;
+	for (size_t i = 0; i + 7 <= len; i++)
+		if (!memcmp(buf + i, "error: ", 7)) {
+			e = buf + i + 7;
+			break;
+		}
+	unsigned line = 0, col = 0;
+	if (e) {
+		const char *p = e - 7;
+		while (p > buf && p[-1] != '>')
+			p--;
+		if (sscanf(p, ":%u:%u:", &line, &col) != 2)
+			line = col = 0;
+	}
+	const char *msg = e ? e : buf;
+	int mlen = (int)(len - (size_t)(msg - buf));
+	while (mlen > 0 && (msg[mlen - 1] == '\n' || msg[mlen - 1] == ' '))
+		mlen--;
+	diag_add(c->diags, DIAG_ERROR, c->file, line, col, "YAML syntax: %.*s", mlen, msg);
+}
+
+struct anchor {
+	char *name;
+	const struct ynode *node; /* borrowed: lives in the tree */
+};
+
+static char *token_dup(struct fy_token *t)
+{
+	size_t len = 0;
+	const char *s = t ? fy_token_get_text(t, &len) : NULL;
+	return s ? strndup(s, len) : strdup("");
+}
+
+static bool tag_is_str(struct fy_token *tag)
+{
+	size_t len = 0;
+	const char *s = tag ? fy_token_get_text(tag, &len) : NULL;
+	return s && ((len == 5 && !memcmp(s, "!!str", 5)) || (len >= 3 && !memcmp(s + len - 3, "str", 3)));
+}
+
+int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len, struct diag_list *diags)
+{
+	memset(t, 0, sizeof(*t));
+	t->file = strdup(file);
+	t->text = malloc(len + 1);
+	if (!t->file || !t->text)
+		return -1;
+	memcpy(t->text, text, len);
+	t->text[len] = '\0';
+	t->len = len;
+
+	struct capture cap = { diags, t->file, 0 };
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = capture_diag;
+	dcfg.user = &cap;
+	dcfg.colorize = false;
+	struct fy_diag *diag = fy_diag_create(&dcfg);
+	struct fy_parse_cfg cfg = { .flags = FYPCF_QUIET, .diag = diag };
+	struct fy_parser *fyp = diag ? fy_parser_create(&cfg) : NULL;
+	if (!fyp || fy_parser_set_string(fyp, t->text, len) != 0) {
+		if (fyp)
+			fy_parser_destroy(fyp);
+		if (diag)
+			fy_diag_destroy(diag);
+		return -1;
+	}
+
+	struct frame {
+		struct ynode *node;
+		char *key;             /* pending key of a mapping */
+		unsigned kline, kcol;
+		struct ynode *merges;  /* "<<" mappings, applied when the mapping ends (explicit keys win) */
+	} st[MAX_DEPTH];
+	int depth = 0, rc = 0, docs = 0;
+	struct anchor *anchors = NULL;
+	size_t nanchors = 0;
+	struct ynode *root = NULL;
+	struct fy_event *e;
+	while (rc == 0 && (e = fy_parser_parse(fyp))) {
+		const struct fy_mark *m = fy_event_start_mark(e);
+		unsigned line = m ? (unsigned)m->line + 1 : 0, col = m ? (unsigned)m->column + 1 : 0;
+		struct ynode *n = NULL;
+		struct fy_token *anchor = NULL;
+		bool is_key = depth > 0 && st[depth - 1].node->kind == Y_MAP && !st[depth - 1].key;
+		switch (e->type) {
+		case FYET_DOCUMENT_START:
+			if (++docs > 1) {
+				diag_add(diags, DIAG_ERROR, t->file, line, col,
+					 "a values file holds one YAML document; this one has more ('---')");
+				rc = -1;
+			}
+			break;
+		case FYET_SCALAR:
+			if (is_key) { /* a mapping key */
+				struct frame *f = &st[depth - 1];
+				f->key = token_dup(e->scalar.value);
+				f->kline = line;
+				f->kcol = col;
+				if (!f->key)
+					rc = -1;
+				else if (ynode_get(f->node, f->key)) {
+					diag_add(diags, DIAG_ERROR, t->file, line, col,
+						 "duplicate key '%s' (Helm keeps only the last one)", f->key);
+					rc = -1;
+				}
+				break;
+			}
+			if (!(n = ynode_new(Y_STRING)) || !(n->text = token_dup(e->scalar.value))) {
+				rc = -1;
+				break;
+			}
+			n->file = t->file;
+			n->line = line;
+			n->col = col;
+			if (fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN && !tag_is_str(e->scalar.tag))
+				resolve_plain(n, diags);
+			anchor = e->scalar.anchor;
+			break;
+		case FYET_ALIAS: {
+			char *name = token_dup(e->alias.anchor);
+			const struct ynode *target = NULL;
+			for (size_t i = nanchors; name && i-- > 0;)
+				if (!strcmp(anchors[i].name, name)) {
+					target = anchors[i].node;
+					break;
+				}
+			if (!target) {
+				diag_add(diags, DIAG_ERROR, t->file, line, col, "unknown alias '*%s'", name ? name : "");
+				rc = -1;
+			} else if (is_key) {
+				diag_add(diags, DIAG_ERROR, t->file, line, col, "an alias cannot be a key here");
+				rc = -1;
+			} else if (!(n = ynode_clone(target))) {
+				rc = -1;
+			}
+			free(name);
+			break;
+		}
+		case FYET_MAPPING_START:
+		case FYET_SEQUENCE_START:
+			if (is_key) {
+				diag_add(diags, DIAG_ERROR, t->file, line, col, "a key must be a scalar");
+				rc = -1;
+				break;
+			}
+			if (depth == MAX_DEPTH) {
+				diag_add(diags, DIAG_ERROR, t->file, line, col, "nested more than %d levels deep", MAX_DEPTH);
+				rc = -1;
+				break;
+			}
+			if (!(n = ynode_new(e->type == FYET_MAPPING_START ? Y_MAP : Y_SEQ))) {
+				rc = -1;
+				break;
+			}
+			n->file = t->file;
+			n->line = line;
+			n->col = col;
+			anchor = e->type == FYET_MAPPING_START ? e->mapping_start.anchor : e->sequence_start.anchor;
+			break;
+		case FYET_MAPPING_END:
+		case FYET_SEQUENCE_END:
+			if (depth > 0) {
+				struct frame *f = &st[--depth];
+				n = f->node;
+				f->node = NULL;
+				for (size_t mi = 0; f->merges && mi < f->merges->len; mi++) {
+					const struct ynode *src = f->merges->items[mi];
+					for (size_t i = 0; rc == 0 && i < src->len; i++) {
+						if (ynode_get(n, src->keys[i]))
+							continue;
+						struct ynode *c = ynode_clone(src->items[i]);
+						if (!c || ynode_append(n, src->keys[i], src->key_line[i], src->key_col[i], c)) {
+							ynode_free(c);
+							rc = -1;
+						}
+					}
+				}
+				ynode_free(f->merges);
+				f->merges = NULL;
+			}
+			break;
+		default:
+			break;
+		}
+		bool opened = e->type == FYET_MAPPING_START || e->type == FYET_SEQUENCE_START;
+		if (rc == 0 && n && anchor) {
+			struct anchor *a = realloc(anchors, (nanchors + 1) * sizeof(*a));
+			if (!a) {
+				rc = -1;
+			} else {
+				anchors = a;
+				anchors[nanchors].name = token_dup(anchor);
+				anchors[nanchors].node = n;
+				if (anchors[nanchors].name)
+					nanchors++;
+			}
+		}
+		if (rc == 0 && n && opened) {
+			st[depth].node = n;
+			st[depth].key = NULL;
+			st[depth].merges = NULL;
+			depth++;
+			n = NULL;
+		}
+		if (rc == 0 && n) { /* a finished value: attach it to its parent */
+			if (depth == 0) {
+				ynode_free(root);
+				root = n;
+			} else {
+				struct frame *f = &st[depth - 1];
+				if (f->node->kind == Y_MAP && f->key && !strcmp(f->key, "<<") && n->kind == Y_MAP) {
+					/* merge key: its pairs fill in what the mapping does not set itself */
+					if ((!f->merges && !(f->merges = ynode_new(Y_SEQ))) || ynode_append(f->merges, NULL, 0, 0, n)) {
+						ynode_free(n);
+						rc = -1;
+					}
+				} else if (ynode_append(f->node, f->key, f->kline, f->kcol, n)) {
+					ynode_free(n);
+					rc = -1;
+				}
+				free(f->key);
+				f->key = NULL;
+			}
+		} else if (n) {
+			ynode_free(n);
+		}
+		fy_parser_event_free(fyp, e);
+	}
+	if (rc == 0 && fy_parser_get_stream_error(fyp)) {
+		if (!cap.count)
+			diag_add(diags, DIAG_ERROR, t->file, 0, 0, "YAML syntax error");
+		rc = -1;
+	}
+	while (depth > 0) { /* open collections were never attached: free each */
+		depth--;
+		free(st[depth].key);
+		ynode_free(st[depth].node);
+		ynode_free(st[depth].merges);
+	}
+	for (size_t i = 0; i < nanchors; i++)
+		free(anchors[i].name);
+	free(anchors);
+	fy_parser_destroy(fyp);
+	fy_diag_destroy(diag);
+	if (rc) {
+		ynode_free(root);
+		return -1;
+	}
+	if (!root && !(root = ynode_new(Y_NULL)))
+		return -1;
+	t->root = root;
+	return 0;
+}
+
+int ytree_load(struct ytree *t, const char *path, struct diag_list *diags)
+{
+	memset(t, 0, sizeof(*t));
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	char chunk[8192];
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (len + n > cap) {
+			cap = (len + n) * 2;
+			char *b = realloc(buf, cap);
+			if (!b) {
+				free(buf);
+				fclose(f);
+				return -1;
+			}
+			buf = b;
+		}
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	bool bad = ferror(f);
+	fclose(f);
+	if (bad) {
+		free(buf);
+		diag_add(diags, DIAG_ERROR, path, 0, 0, "cannot read: %s", strerror(errno));
+		return -1;
+	}
+	int rc = ytree_parse(t, path, buf ? buf : "", len, diags);
+	free(buf);
+	return rc;
+}
+
+void ytree_free(struct ytree *t)
+{
+	ynode_free(t->root);
+	free(t->file);
+	free(t->text);
+	memset(t, 0, sizeof(*t));
+}
+
+const char *ytree_line(const struct ytree *t, unsigned line, size_t *len)
+{
+	if (!t->text || line == 0)
+		return NULL;
+	const char *p = t->text, *end = t->text + t->len;
+	for (unsigned l = 1; l < line; l++) {
+		p = memchr(p, '\n', (size_t)(end - p));
+		if (!p)
+			return NULL;
+		p++;
+	}
+	if (p > end)
+		return NULL;
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	*len = (size_t)((nl ? nl : end) - p);
+	if (*len && p[*len - 1] == '\r')
+		(*len)--;
+	return p;
+}

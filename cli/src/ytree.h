@@ -1,0 +1,76 @@
+/* ytree.h — YAML documents as trees whose nodes know where they came from.
+ *
+ * Scalars are resolved the way Helm reads values files (YAML 1.1 through go-yaml): plain
+ * yes/no/on/off/y/n are booleans, 0x.. and 0.. are integers, ~ and null are null. Parsing
+ * reports what a Helm user trips over (duplicate keys, booleans spelled as words, tabs and
+ * other syntax errors) as diagnostics with file:line:col.
+ *
+ * Ownership: a ytree owns its file name, its text and every node; ytree_free releases them.
+ * A node owns its keys, its scalar text and its children; nodes made by ynode_clone or
+ * ynode_from_json are owned by the caller (ynode_free). Node `file` pointers are borrowed from
+ * the tree that produced them and stay valid as long as that tree.
+ */
+#ifndef AETERNA_YTREE_H
+#define AETERNA_YTREE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "diag.h"
+
+enum ynode_kind { Y_NULL, Y_BOOL, Y_INT, Y_FLOAT, Y_STRING, Y_SEQ, Y_MAP };
+
+struct ynode {
+	enum ynode_kind kind;
+	const char *file;      /* borrowed; NULL for nodes without a source */
+	unsigned line, col;    /* 1-based position of the value; 0 when unknown */
+	char *text;            /* scalars: the value as text (strings: the string) */
+	bool boolean;          /* Y_BOOL */
+	long long integer;     /* Y_INT */
+	double number;         /* Y_INT and Y_FLOAT */
+	size_t len;            /* Y_SEQ: items; Y_MAP: pairs */
+	struct ynode **items;  /* Y_SEQ items, Y_MAP values */
+	char **keys;           /* Y_MAP keys */
+	unsigned *key_line, *key_col;
+};
+
+struct ytree {
+	char *file;            /* owned */
+	char *text;            /* owned, NUL-terminated */
+	size_t len;
+	struct ynode *root;    /* owned; a Y_NULL node for an empty document */
+};
+
+/* Parses text (copied). Errors and warnings go to diags; returns 0, or -1 when the text is not
+ * YAML (diags say where) or memory ran out. On -1 the tree is empty but still freeable. */
+int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len, struct diag_list *diags);
+/* Reads and parses a file; an unreadable file is a diagnostic at line 0. */
+int ytree_load(struct ytree *t, const char *path, struct diag_list *diags);
+void ytree_free(struct ytree *t);
+
+/* The text of line `line` (1-based) without its newline; *len receives its length. NULL when out of range. */
+const char *ytree_line(const struct ytree *t, unsigned line, size_t *len);
+
+struct ynode *ynode_new(enum ynode_kind kind);
+void ynode_free(struct ynode *n);
+struct ynode *ynode_clone(const struct ynode *n);
+/* The value under key in a mapping, or NULL (also when n is not a mapping). */
+struct ynode *ynode_get(const struct ynode *n, const char *key);
+/* Follows a dotted path of mapping keys ("postgresql.bundled.enabled"); NULL when absent. */
+struct ynode *ynode_path(const struct ynode *root, const char *dotted);
+/* Helm's truthiness: false, 0, "", null, empty map/list are false. Missing (NULL) is false. */
+bool ynode_truthy(const struct ynode *n);
+/* Deep equality with JSON semantics (1 == 1.0; key order does not matter). */
+bool ynode_equal(const struct ynode *a, const struct ynode *b);
+
+/* Converts JSON to a node without positions (caller owns it); NULL when out of memory. */
+struct ynode *ynode_from_json(const json_t *j);
+
+/* Coalesces src over *dst the way Helm layers values files: mappings merge key by key, any
+ * other value replaces, and a null in src deletes the key. src is not modified. Returns 0 or
+ * -1 (out of memory). */
+int ynode_merge(struct ynode **dst, const struct ynode *src);
+
+#endif
