@@ -101,6 +101,10 @@ tap_suite "setup-cli" cli/tests/setup_cli_test.py
 tap_suite "setup-e2e" cli/tests/setup_e2e_test.py
 counts
 
+suite "aeterna validate (every bad-values case rejected, every scenario accepted; positions, JSON, compose, config)"
+tap_suite "validate" cli/tests/validate_test.py
+counts
+
 # --- helm-unittest ----------------------------------------------------------------------
 suite "helm-unittest"
 for chart in "${CHARTS[@]}"; do

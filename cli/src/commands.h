@@ -17,4 +17,6 @@ struct command {
 	int (*run)(int argc, char **argv); /* argv[0] is the command name */
 };
 
+int cmd_validate(int argc, char **argv);
+
 #endif

@@ -30,7 +30,7 @@ static const char *const known_keywords[] = {
 	"uniqueItems", "minProperties", "maxProperties", "minimum", "maximum", "exclusiveMinimum",
 	"exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "allOf", "anyOf",
 	"oneOf", "not", "if", "then", "else", "dependencies", "propertyNames", "format", "readOnly",
-	"writeOnly", "contentMediaType", "contentEncoding", NULL,
+	"writeOnly", "contentMediaType", "contentEncoding", "deprecated", NULL,
 };
 
 static bool is_known(const char *k)

@@ -5,7 +5,7 @@
  * maximum exclusiveMinimum exclusiveMaximum multipleOf minLength maxLength pattern (PCRE2,
  * ECMA-style escapes) allOf anyOf oneOf not if/then/else dependencies propertyNames, local
  * $ref and definitions, plus the annotations ($schema $id $comment title description default
- * examples format readOnly writeOnly contentMediaType contentEncoding; `format` is not
+ * examples format readOnly writeOnly contentMediaType contentEncoding deprecated; `format` is not
  * asserted). An unknown keyword, a remote $ref or a bad pattern is an error at load time.
  *
  * Ownership: a jschema holds a reference to the JSON it was loaded from and owns its compiled

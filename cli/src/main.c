@@ -11,6 +11,7 @@ static int cmd_version(int argc, char **argv);
 /* The command table. New commands add a line here and a cmd_<name>.c file. */
 static const struct command commands[] = {
 	{ "setup", "Ask how Aeterna should run and write its deployment files", cmd_setup },
+	{ "validate", "Check values files, docker-compose.yaml and config.toml without a cluster", cmd_validate },
 	{ "help", "Show help for aeterna or for one command", cmd_help },
 	{ "version", "Print the versions of the tool, chart and server", cmd_version },
 };

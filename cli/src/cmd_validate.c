@@ -1,0 +1,320 @@
+/* aeterna validate — values files against the chart's schema and rules, a docker-compose file
+ * against the Compose Specification, and .aeterna/config.toml against its documented shape.
+ * Every problem in one run, as file:line:col with the source line and a caret, or as JSON. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "atomic_file.h"
+#include "commands.h"
+#include "diag.h"
+#include "embedded.h"
+#include "generate.h"
+#include "jschema.h"
+#include "model.h"
+#include "rules.h"
+#include "strbuf.h"
+#include "ytree.h"
+
+#define MAX_FILES 32
+
+static void print_help(FILE *out)
+{
+	fprintf(out,
+		"Usage: aeterna validate [-f values.yaml]... [--compose FILE] [--config FILE] [options]\n"
+		"\n"
+		"Checks deployment files without a cluster and reports every problem at once.\n"
+		"\n"
+		"  -f, --values FILE      values file for charts/aeterna; repeat to layer them like helm\n"
+		"                         (later files win, maps merge, lists replace, null deletes)\n"
+		"      --schema FILE      JSON Schema to use instead of the chart's built-in one\n"
+		"      --compose FILE     a docker-compose.yaml (Compose Specification)\n"
+		"      --config FILE      an .aeterna/config.toml written by `aeterna setup`\n"
+		"      --api-versions API an API the target cluster serves (repeat); with it, rules that\n"
+		"                         need an operator (postgresql.cnpg.io/v1, psmdb.percona.com/v1) apply\n"
+		"      --json             print the findings as a JSON array\n"
+		"  -h, --help             show this help\n"
+		"\n"
+		"Without files, checks ./values.yaml, ./docker-compose.yaml and ./.aeterna/config.toml\n"
+		"where they exist. Values are checked on top of the chart's defaults, against its\n"
+		"values.schema.json and the cross-key rules its templates enforce.\n"
+		"\n"
+		"Exit status: 0 valid (warnings allowed), 1 problems found, 2 usage or I/O error.\n");
+}
+
+/* Sources whose lines we can quote: file name → text (borrowed). */
+struct source {
+	const char *file;
+	const char *text;
+	size_t len;
+};
+struct sources {
+	struct source items[MAX_FILES + 4];
+	size_t len;
+};
+
+static void sources_add(struct sources *s, const char *file, const char *text, size_t len)
+{
+	if (s->len < sizeof(s->items) / sizeof(s->items[0]))
+		s->items[s->len++] = (struct source){ file, text, len };
+}
+
+static const char *source_line(const struct sources *s, const char *file, unsigned line, size_t *len)
+{
+	for (size_t i = 0; i < s->len; i++) {
+		if (strcmp(s->items[i].file, file))
+			continue;
+		const char *p = s->items[i].text, *end = p + s->items[i].len;
+		for (unsigned l = 1; l < line && p; l++) {
+			p = memchr(p, '\n', (size_t)(end - p));
+			if (p)
+				p++;
+		}
+		if (!p || p > end)
+			return NULL;
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		*len = (size_t)((nl ? nl : end) - p);
+		return p;
+	}
+	return NULL;
+}
+
+static void print_text(const struct diag_list *d, const struct sources *src, bool color)
+{
+	for (size_t i = 0; i < d->len; i++) {
+		const struct diag *x = &d->items[i];
+		struct diag_list one = { (struct diag *)x, 1, 1 };
+		diag_print_all(stdout, &one, color);
+		size_t len;
+		const char *line = x->line ? source_line(src, x->file, x->line, &len) : NULL;
+		if (!line)
+			continue;
+		printf("  %.*s\n  ", (int)len, line);
+		for (unsigned c = 1; c < x->col && c <= len; c++)
+			putchar(line[c - 1] == '\t' ? '\t' : ' ');
+		printf("%s^%s\n", color ? "\033[1;32m" : "", color ? "\033[0m" : "");
+	}
+}
+
+static void print_json(const struct diag_list *d)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < d->len; i++) {
+		const struct diag *x = &d->items[i];
+		json_t *o = json_pack("{s:s, s:i, s:i, s:s, s:s}", "file", x->file, "line", (int)x->line, "column",
+				      (int)x->col, "severity", diag_severity_name(x->severity), "message", x->message);
+		/* the key path is the message up to ": " when it has one */
+		const char *colon = strstr(x->message, ": ");
+		if (o && colon && !memchr(x->message, ' ', (size_t)(colon - x->message)))
+			json_object_set_new(o, "path", json_stringn(x->message, (size_t)(colon - x->message)));
+		json_array_append_new(arr, o);
+	}
+	char *s = arr ? json_dumps(arr, JSON_INDENT(2)) : NULL;
+	if (s)
+		puts(s);
+	free(s);
+	json_decref(arr);
+}
+
+/* Loads a schema from a file or from built-in text. */
+static struct jschema *load_schema(const char *path, const char *builtin, size_t builtin_len, const char *builtin_name,
+				   struct diag_list *d)
+{
+	json_error_t jerr;
+	json_t *j = path ? json_load_file(path, 0, &jerr) : json_loadb(builtin, builtin_len, 0, &jerr);
+	if (!j) {
+		diag_add(d, DIAG_ERROR, path ? path : builtin_name, (unsigned)(jerr.line > 0 ? jerr.line : 0),
+			 (unsigned)(jerr.column > 0 ? jerr.column : 0), "not a JSON schema: %s", jerr.text);
+		return NULL;
+	}
+	struct jschema *s = jschema_load(j, path ? path : builtin_name, d);
+	json_decref(j);
+	return s;
+}
+
+static bool exists(const char *p) { return access(p, F_OK) == 0; }
+
+int cmd_validate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "values", required_argument, NULL, 'f' }, { "schema", required_argument, NULL, 's' },
+		{ "compose", required_argument, NULL, 'c' }, { "config", required_argument, NULL, 't' },
+		{ "api-versions", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
+	};
+	const char *values[MAX_FILES], *apis[64];
+	size_t nvalues = 0, napis = 0;
+	const char *schema_path = NULL, *compose_path = NULL, *config_path = NULL;
+	bool json = false, apis_given = false;
+	optind = 1;
+	opterr = 0;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			if (nvalues == MAX_FILES) {
+				fprintf(stderr, "aeterna validate: at most %d values files\n", MAX_FILES);
+				return EXIT_USAGE;
+			}
+			values[nvalues++] = optarg;
+			break;
+		case 's': schema_path = optarg; break;
+		case 'c': compose_path = optarg; break;
+		case 't': config_path = optarg; break;
+		case 'a':
+			apis_given = true;
+			if (napis < 64)
+				apis[napis++] = optarg;
+			break;
+		case 'j': json = true; break;
+		case 'h': print_help(stdout); return EXIT_OK;
+		default:
+			fprintf(stderr, "aeterna validate: %s '%s'\nRun 'aeterna validate --help' for the options.\n",
+				optopt ? "option needs a value or is unknown:" : "unknown option:", argv[optind - 1]);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "aeterna validate: unexpected argument '%s' (values files go after -f)\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (!nvalues && !compose_path && !config_path) {
+		if (exists("values.yaml"))
+			values[nvalues++] = "values.yaml";
+		if (exists("docker-compose.yaml"))
+			compose_path = "docker-compose.yaml";
+		if (exists(".aeterna/config.toml"))
+			config_path = ".aeterna/config.toml";
+		if (!nvalues && !compose_path && !config_path) {
+			fprintf(stderr, "aeterna validate: nothing to validate here: pass -f values.yaml, --compose FILE or --config FILE\n");
+			return EXIT_USAGE;
+		}
+	}
+
+	struct diag_list d = {0};
+	struct sources src = {0};
+	struct ytree trees[MAX_FILES + 2];
+	size_t ntrees = 0;
+	char *config_text = NULL;
+	int io_errors = 0, rc = EXIT_OK;
+
+	if (nvalues) {
+		struct ytree *defaults = &trees[ntrees++];
+		/* the chart's defaults: findings about a default value point at its line there */
+		if (ytree_parse(defaults, "charts/aeterna/values.yaml", (const char *)embedded_values_yaml,
+				embedded_values_yaml_len, &d)) {
+			fprintf(stderr, "aeterna validate: the built-in chart defaults do not parse\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		sources_add(&src, defaults->file, defaults->text, defaults->len);
+		struct ynode *merged = ynode_clone(defaults->root);
+		bool parsed = merged != NULL;
+		for (size_t i = 0; i < nvalues && merged; i++) {
+			struct ytree *t = &trees[ntrees++];
+			size_t before = d.len;
+			if (ytree_load(t, values[i], &d)) {
+				parsed = false;
+				if (d.len > before && d.items[before].line == 0)
+					io_errors++;
+				continue;
+			}
+			sources_add(&src, t->file, t->text, t->len);
+			if (t->root->kind != Y_MAP && t->root->kind != Y_NULL) {
+				diag_add(&d, DIAG_ERROR, t->file, t->root->line, t->root->col,
+					 "a values file is a mapping of keys, not a %s", t->root->kind == Y_SEQ ? "list" : "single value");
+				parsed = false;
+				continue;
+			}
+			if (t->root->kind == Y_MAP && ynode_merge(&merged, t->root)) {
+				ynode_free(merged);
+				merged = NULL;
+			}
+		}
+		if (!merged) {
+			fprintf(stderr, "aeterna validate: out of memory\n");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+		if (parsed) { /* schema and rules only make sense on files that parsed */
+			struct jschema *s = load_schema(schema_path, (const char *)embedded_values_schema,
+							embedded_values_schema_len, "charts/aeterna/values.schema.json", &d);
+			if (!s) {
+				io_errors++;
+			} else {
+				size_t before = d.len;
+				jschema_validate(s, merged, &d);
+				jschema_free(s);
+				/* the rules read typed values: run them when the shape is right */
+				if (d.len == before || !diag_count(&d, DIAG_ERROR)) {
+					struct rules_apis ra = { apis_given, apis, napis };
+					rules_check(merged, &ra, &d);
+				}
+			}
+		}
+		ynode_free(merged);
+	}
+
+	if (compose_path) {
+		struct ytree *t = &trees[ntrees++];
+		size_t before = d.len;
+		if (ytree_load(t, compose_path, &d) == 0) {
+			sources_add(&src, t->file, t->text, t->len);
+			struct jschema *s = load_schema(NULL, (const char *)embedded_compose_schema, embedded_compose_schema_len,
+							"compose-spec.json", &d);
+			if (s) {
+				jschema_validate(s, t->root, &d);
+				jschema_free(s);
+			} else {
+				io_errors++;
+			}
+		} else if (d.len > before && d.items[before].line == 0) {
+			io_errors++;
+		}
+	}
+
+	if (config_path) {
+		int e = 0;
+		struct ae_error err;
+		size_t len = 0;
+		if (read_file(config_path, &config_text, &len, &e, &err) < 0) {
+			diag_add(&d, DIAG_ERROR, config_path, 0, 0, "cannot read: %s", strerror(e));
+			io_errors++;
+		} else {
+			sources_add(&src, config_path, config_text, len);
+			struct deployment dep;
+			model_init(&dep);
+			if (model_load_toml(&dep, config_text, config_path, &d) == 0) {
+				struct deployment full;
+				model_init(&full);
+				if (model_copy(&full, &dep) == 0 && model_apply_defaults(&full, &err) == 0)
+					model_check(&full, &d, config_path);
+				model_free(&full);
+			}
+			model_free(&dep);
+		}
+	}
+
+	diag_sort(&d);
+	if (json)
+		print_json(&d);
+	else
+		print_text(&d, &src, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	size_t errors = diag_count(&d, DIAG_ERROR);
+	if (!json)
+		fprintf(stderr, "%s%zu error%s, %zu warning%s\n", errors ? "" : "valid: ", errors, errors == 1 ? "" : "s",
+			diag_count(&d, DIAG_WARNING), diag_count(&d, DIAG_WARNING) == 1 ? "" : "s");
+	rc = io_errors ? EXIT_USAGE : errors ? EXIT_FAILURE_ : EXIT_OK;
+out:
+	for (size_t i = 0; i < ntrees; i++)
+		ytree_free(&trees[i]);
+	free(config_text);
+	diag_list_free(&d);
+	return rc;
+}

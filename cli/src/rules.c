@@ -1,0 +1,360 @@
+/* The chart's cross-key rules in C. Keep the order and the sentences in step with
+ * charts/aeterna/templates/_validate.tpl: make test feeds every bad-values case to both. */
+#include "rules.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+struct rc {
+	const struct ynode *v;
+	const struct rules_apis *apis;
+	struct diag_list *d;
+	int errors;
+};
+
+static const struct ynode *at(const struct rc *c, const char *path) { return ynode_path(c->v, path); }
+static bool on(const struct rc *c, const char *path) { return ynode_truthy(at(c, path)); }
+static const char *str(const struct rc *c, const char *path)
+{
+	const struct ynode *n = at(c, path);
+	return n && n->kind != Y_SEQ && n->kind != Y_MAP && n->kind != Y_NULL && n->text ? n->text : "";
+}
+static bool eq(const struct rc *c, const char *path, const char *want) { return !strcmp(str(c, path), want); }
+
+/* Reports at the node of `path`, or at its nearest ancestor that exists. */
+static void fail(struct rc *c, const char *path, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void fail(struct rc *c, const char *path, const char *fmt, ...)
+{
+	char buf[1024], p[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	snprintf(p, sizeof(p), "%s", path);
+	const struct ynode *n = NULL;
+	while (!(n = at(c, p)) || !n->file) {
+		char *dot = strrchr(p, '.');
+		if (!dot) {
+			n = NULL;
+			break;
+		}
+		*dot = '\0';
+	}
+	c->errors++;
+	diag_add(c->d, DIAG_ERROR, n && n->file ? n->file : "values", n ? n->line : 0, n ? n->col : 0, "%s", buf);
+}
+
+static void required(struct rc *c, const char *path, const char *purpose)
+{
+	if (!ynode_truthy(at(c, path)))
+		fail(c, path, "%s is required for %s.", path, purpose);
+}
+
+static bool http_url(const char *u)
+{
+	const char *rest = !strncmp(u, "http://", 7) ? u + 7 : !strncmp(u, "https://", 8) ? u + 8 : NULL;
+	return rest && *rest && *rest != '/' && *rest != ':';
+}
+
+static void check_url(struct rc *c, const char *path)
+{
+	const char *u = str(c, path);
+	if (!http_url(u))
+		fail(c, path, "%s must be an http:// or https:// URL with a host, got \"%s\".", path, u);
+}
+
+static bool has_api(const struct rc *c, const char *api)
+{
+	if (!c->apis || !c->apis->known)
+		return true;
+	for (size_t i = 0; i < c->apis->len; i++)
+		if (!strcmp(c->apis->list[i], api))
+			return true;
+	return false;
+}
+
+static int as_int(const struct ynode *n, int dflt) { return n && (n->kind == Y_INT || n->kind == Y_FLOAT) ? (int)n->number : dflt; }
+
+static bool vector_enabled(const struct rc *c) { return !eq(c, "deploymentMode", "remote"); }
+static bool cedar_enabled(const struct rc *c) { return on(c, "opal.enabled") || eq(c, "auth.backend", "cedar"); }
+
+/* Inline secret vs existingSecret, for every secret in use (aeterna.secretEnv). */
+static void secret_pairs(struct rc *c)
+{
+	struct pair { const char *value, *secret, *label; } pairs[8];
+	size_t n = 0;
+	if (!on(c, "postgresql.bundled.enabled"))
+		pairs[n++] = (struct pair){ "postgresql.external.password", "postgresql.external.existingSecret", "postgresql.external.password" };
+	if (vector_enabled(c)) {
+		const char *b = str(c, "vector.backend");
+		if (!strcmp(b, "qdrant") && !on(c, "qdrant.enabled"))
+			pairs[n++] = (struct pair){ "vector.qdrant.apiKey", "vector.qdrant.existingSecret", "vector.qdrant.apiKey" };
+		else if (!strcmp(b, "pinecone"))
+			pairs[n++] = (struct pair){ "vector.pinecone.apiKey", "vector.pinecone.existingSecret", "vector.pinecone.apiKey" };
+		else if (!strcmp(b, "databricks"))
+			pairs[n++] = (struct pair){ "vector.databricks.token", "vector.databricks.existingSecret", "vector.databricks.token" };
+		else if (!strcmp(b, "weaviate"))
+			pairs[n++] = (struct pair){ "vector.weaviate.apiKey", "vector.weaviate.existingSecret", "vector.weaviate.apiKey" };
+		else if (!strcmp(b, "mongodb") && !on(c, "vector.mongodb.bundled.enabled"))
+			pairs[n++] = (struct pair){ "vector.mongodb.uri", "vector.mongodb.existingSecret", "vector.mongodb.uri" };
+	}
+	if (eq(c, "llm.provider", "openai"))
+		pairs[n++] = (struct pair){ "llm.openai.apiKey", "llm.openai.existingSecret", "llm.openai.apiKey" };
+	for (size_t i = 0; i < n; i++)
+		if (on(c, pairs[i].value) && on(c, pairs[i].secret))
+			fail(c, pairs[i].value,
+			     "%s and its existingSecret (\"%s\") are mutually exclusive: set only one of them (existingSecret: \"\" to use the inline value).",
+			     pairs[i].label, str(c, pairs[i].secret));
+}
+
+static void postgresql(struct rc *c)
+{
+	if (on(c, "postgresql.bundled.enabled")) {
+		if (on(c, "postgresql.external.host"))
+			fail(c, "postgresql.external.host",
+			     "postgresql.bundled.enabled and postgresql.external.host (\"%s\") are mutually exclusive: set postgresql.bundled.enabled=false to use the external server, or clear postgresql.external.host.",
+			     str(c, "postgresql.external.host"));
+		if (on(c, "capabilityChecks") && !has_api(c, "postgresql.cnpg.io/v1"))
+			fail(c, "postgresql.bundled.enabled",
+			     "postgresql.bundled.enabled needs the CloudNativePG operator, and this cluster does not serve postgresql.cnpg.io/v1: install the operator first (helm repo add cnpg https://cloudnative-pg.github.io/charts && helm install cnpg cnpg/cloudnative-pg -n cnpg-system --create-namespace), or set postgresql.bundled.enabled=false and postgresql.external.host.");
+		if (on(c, "postgresql.bundled.backup.enabled")) {
+			required(c, "postgresql.bundled.backup.destinationPath", "postgresql.bundled.backup.enabled");
+			const char *prov = str(c, "postgresql.bundled.backup.provider");
+			if (!strcmp(prov, "s3") && !on(c, "postgresql.bundled.backup.s3.existingSecret") && !on(c, "postgresql.bundled.backup.s3.inheritFromIAMRole"))
+				fail(c, "postgresql.bundled.backup.s3", "postgresql.bundled.backup.s3.existingSecret is required for S3 backups unless postgresql.bundled.backup.s3.inheritFromIAMRole is true.");
+			else if (!strcmp(prov, "gcs") && !on(c, "postgresql.bundled.backup.gcs.existingSecret") && !on(c, "postgresql.bundled.backup.gcs.gkeEnvironment"))
+				fail(c, "postgresql.bundled.backup.gcs", "postgresql.bundled.backup.gcs.existingSecret is required for GCS backups unless postgresql.bundled.backup.gcs.gkeEnvironment is true.");
+			else if (!strcmp(prov, "azure") && !on(c, "postgresql.bundled.backup.azure.existingSecret") && !on(c, "postgresql.bundled.backup.azure.inheritFromAzureAD"))
+				fail(c, "postgresql.bundled.backup.azure", "postgresql.bundled.backup.azure.existingSecret is required for Azure backups unless postgresql.bundled.backup.azure.inheritFromAzureAD is true.");
+		}
+	} else {
+		if (!on(c, "postgresql.external.host"))
+			fail(c, "postgresql.external.host", "postgresql.external.host is required when postgresql.bundled.enabled is false: the server needs PostgreSQL at boot (PG_HOST).");
+		if (!on(c, "postgresql.external.database"))
+			fail(c, "postgresql.external.database", "postgresql.external.database is required: the server needs a database name at boot (PG_DATABASE).");
+	}
+}
+
+static void cache(struct rc *c)
+{
+	if (on(c, "dragonfly.enabled") && on(c, "valkey.enabled"))
+		fail(c, "valkey.enabled", "dragonfly.enabled and valkey.enabled are both true: the cache is exactly one of them (or an external server), so disable one.");
+	const char *bundled = on(c, "dragonfly.enabled") ? "dragonfly" : on(c, "valkey.enabled") ? "valkey" : NULL;
+	if (bundled) {
+		if (on(c, "cache.external.host"))
+			fail(c, "cache.external.host",
+			     "cache.external.host (\"%s\") is set while the bundled cache is enabled (%s.enabled): clear cache.external.host or set %s.enabled=false.",
+			     str(c, "cache.external.host"), bundled, bundled);
+		if (!strcmp(bundled, "dragonfly") && on(c, "dragonfly.passwordFromSecret.enable"))
+			fail(c, "dragonfly.passwordFromSecret.enable", "dragonfly.passwordFromSecret.enable must stay false: the Aeterna server 0.8.0-rc.12 sends no password, so it could not connect to a password-protected Dragonfly.");
+		if (!strcmp(bundled, "valkey") && on(c, "valkey.auth.enabled"))
+			fail(c, "valkey.auth.enabled", "valkey.auth.enabled must stay false: the Aeterna server 0.8.0-rc.12 sends no password, so it could not connect to a password-protected Valkey.");
+		char tls[64];
+		snprintf(tls, sizeof(tls), "%s.tls.enabled", bundled);
+		if (on(c, tls))
+			fail(c, tls, "%s.tls.enabled must stay false: the Aeterna server 0.8.0-rc.12 does not use TLS for the cache.", bundled);
+	} else if (!on(c, "cache.external.host")) {
+		fail(c, "cache.external.host", "cache.external.host is required when neither dragonfly.enabled nor valkey.enabled is true: set it to a Redis-compatible server the Aeterna server can reach (RD_HOST).");
+	}
+	if (on(c, "cache.external.password") && on(c, "cache.external.existingSecret"))
+		fail(c, "cache.external.password", "cache.external.password and its existingSecret (\"%s\") are mutually exclusive: set only one of them.",
+		     str(c, "cache.external.existingSecret"));
+}
+
+static void bundled_vectors(struct rc *c)
+{
+	static const char *const keys[] = { "qdrant", "weaviate" };
+	for (size_t i = 0; i < 2; i++) {
+		const char *k = keys[i];
+		char p[96], url[96], key[96], sec[96];
+		snprintf(p, sizeof(p), "%s.enabled", k);
+		if (!on(c, p))
+			continue;
+		if (!vector_enabled(c)) {
+			fail(c, p, "%s.enabled is true but deploymentMode remote uses no vector store: set %s.enabled=false.", k, k);
+			continue;
+		} else if (!eq(c, "vector.backend", k)) {
+			fail(c, p, "%s.enabled is true but vector.backend is \"%s\": set vector.backend=%s or %s.enabled=false.", k, str(c, "vector.backend"), k, k);
+			continue;
+		}
+		snprintf(url, sizeof(url), "vector.%s.url", k);
+		snprintf(key, sizeof(key), "vector.%s.apiKey", k);
+		snprintf(sec, sizeof(sec), "vector.%s.existingSecret", k);
+		if (on(c, url))
+			fail(c, url, "vector.%s.url (\"%s\") is set while the bundled %s is enabled (%s.enabled): clear vector.%s.url or set %s.enabled=false.",
+			     k, str(c, url), k, k, k, k);
+		else if (on(c, key) || on(c, sec))
+			fail(c, on(c, key) ? key : sec, "vector.%s.apiKey and vector.%s.existingSecret are for an external %s: the bundled one (%s.enabled) takes its key from the subchart's values.", k, k, k, k);
+	}
+	if (on(c, "vector.mongodb.bundled.enabled")) {
+		if (!vector_enabled(c) || !eq(c, "vector.backend", "mongodb"))
+			fail(c, "vector.mongodb.bundled.enabled",
+			     "vector.mongodb.bundled.enabled is true but the vector backend in use is not mongodb (vector.backend \"%s\", deploymentMode \"%s\"): set vector.mongodb.bundled.enabled=false.",
+			     str(c, "vector.backend"), str(c, "deploymentMode"));
+		if (on(c, "vector.mongodb.uri") || on(c, "vector.mongodb.existingSecret"))
+			fail(c, on(c, "vector.mongodb.uri") ? "vector.mongodb.uri" : "vector.mongodb.existingSecret",
+			     "vector.mongodb.bundled.enabled and vector.mongodb.uri/existingSecret are mutually exclusive: the bundled MongoDB's URI is generated, so clear vector.mongodb.uri and vector.mongodb.existingSecret.");
+		if (on(c, "capabilityChecks") && !has_api(c, "psmdb.percona.com/v1"))
+			fail(c, "vector.mongodb.bundled.enabled",
+			     "vector.mongodb.bundled.enabled needs the Percona Server for MongoDB operator, and this cluster does not serve psmdb.percona.com/v1: install it first (helm repo add percona https://percona.github.io/percona-helm-charts && helm install psmdb-operator percona/psmdb-operator -n <release namespace>), or use an external MongoDB (vector.mongodb.uri).");
+	}
+}
+
+static void vector_backend(struct rc *c)
+{
+	if (!vector_enabled(c))
+		return;
+	const char *b = str(c, "vector.backend");
+	if (!strcmp(b, "qdrant")) {
+		if (!on(c, "qdrant.enabled")) {
+			required(c, "vector.qdrant.url", "the qdrant vector backend unless qdrant.enabled is true");
+			if (on(c, "vector.qdrant.url"))
+				check_url(c, "vector.qdrant.url");
+		}
+	} else if (!strcmp(b, "pinecone")) {
+		if (!on(c, "vector.pinecone.apiKey") && !on(c, "vector.pinecone.existingSecret"))
+			fail(c, "vector.pinecone", "vector.pinecone.apiKey (or vector.pinecone.existingSecret) is required for the pinecone vector backend.");
+		required(c, "vector.pinecone.environment", "the pinecone vector backend");
+		required(c, "vector.pinecone.indexName", "the pinecone vector backend");
+	} else if (!strcmp(b, "vertex_ai")) {
+		required(c, "vector.vertexAi.projectId", "the vertex_ai vector backend");
+		required(c, "vector.vertexAi.location", "the vertex_ai vector backend");
+		required(c, "vector.vertexAi.indexEndpoint", "the vertex_ai vector backend");
+		required(c, "vector.vertexAi.deployedIndexId", "the vertex_ai vector backend");
+	} else if (!strcmp(b, "databricks")) {
+		required(c, "vector.databricks.host", "the databricks vector backend");
+		if (on(c, "vector.databricks.host"))
+			check_url(c, "vector.databricks.host");
+		if (!on(c, "vector.databricks.token") && !on(c, "vector.databricks.existingSecret"))
+			fail(c, "vector.databricks", "vector.databricks.token (or vector.databricks.existingSecret) is required for the databricks vector backend.");
+		required(c, "vector.databricks.catalog", "the databricks vector backend");
+		required(c, "vector.databricks.schema", "the databricks vector backend");
+	} else if (!strcmp(b, "weaviate")) {
+		if (!on(c, "weaviate.enabled")) {
+			required(c, "vector.weaviate.url", "the weaviate vector backend unless weaviate.enabled is true");
+			if (on(c, "vector.weaviate.url"))
+				check_url(c, "vector.weaviate.url");
+		}
+	} else if (!strcmp(b, "mongodb") && !on(c, "vector.mongodb.bundled.enabled")) {
+		if (!on(c, "vector.mongodb.uri") && !on(c, "vector.mongodb.existingSecret"))
+			fail(c, "vector.mongodb", "vector.mongodb.uri (or vector.mongodb.existingSecret) is required for the mongodb vector backend unless vector.mongodb.bundled.enabled is true.");
+		const char *uri = str(c, "vector.mongodb.uri");
+		if (*uri && strncmp(uri, "mongodb://", 10) && strncmp(uri, "mongodb+srv://", 14))
+			fail(c, "vector.mongodb.uri", "vector.mongodb.uri must start with mongodb:// or mongodb+srv://.");
+		required(c, "vector.mongodb.database", "the mongodb vector backend");
+	}
+}
+
+static void llm(struct rc *c)
+{
+	const char *p = str(c, "llm.provider");
+	static const char *const served[] = { "openai", "google", "bedrock", "none" };
+	static const char *const compatible[] = { "ollama", "openai-compatible", "openai_compatible", "vllm", "lmstudio" };
+	bool ok = false, compat = false;
+	for (size_t i = 0; i < 4; i++)
+		ok = ok || !strcmp(p, served[i]);
+	char lower[128];
+	size_t i = 0;
+	for (; p[i] && i + 1 < sizeof(lower); i++)
+		lower[i] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32 : p[i]);
+	lower[i] = '\0';
+	for (size_t j = 0; j < 5; j++)
+		compat = compat || !strcmp(lower, compatible[j]);
+	if (!ok) {
+		if (compat)
+			fail(c, "llm.provider", "llm.provider \"%s\" is not a provider the Aeterna server serves: use provider openai with llm.openai.baseUrl set to the OpenAI-compatible endpoint (e.g. http://ollama:11434/v1).", p);
+		else
+			fail(c, "llm.provider", "llm.provider \"%s\" is not served by the Aeterna server: use openai, google, bedrock or none.", p);
+		return;
+	}
+	if (!strcmp(p, "openai")) {
+		if (!on(c, "llm.openai.apiKey") && !on(c, "llm.openai.existingSecret") && !on(c, "llm.openai.baseUrl"))
+			fail(c, "llm.openai", "llm.openai.apiKey (or llm.openai.existingSecret) is required for the openai provider unless llm.openai.baseUrl points to a server that needs no key.");
+		if (on(c, "llm.openai.baseUrl"))
+			check_url(c, "llm.openai.baseUrl");
+	} else if (!strcmp(p, "google")) {
+		required(c, "llm.google.projectId", "the google LLM provider");
+		required(c, "llm.google.location", "the google LLM provider");
+	} else if (!strcmp(p, "bedrock")) {
+		required(c, "llm.bedrock.region", "the bedrock LLM provider");
+	}
+}
+
+static void authorization(struct rc *c)
+{
+	if (cedar_enabled(c) && !on(c, "auth.cedar.existingConfigMap")) {
+		const char *why = on(c, "opal.enabled")
+			? "opal.enabled, which switches the server to Cedar authorization (the server does not boot without it): set it or auth.cedar.existingConfigMap; an example policy set is in examples/cedar/"
+			: "auth.backend cedar (the server does not boot without it)";
+		required(c, "auth.cedar.policyText", why);
+		required(c, "auth.cedar.schemaText", why);
+	}
+	if (on(c, "opal.enabled")) {
+		if (on(c, "opal.server.enabled")) {
+			int replicas = as_int(at(c, "opal.server.replicas"), 1);
+			if (replicas < 1)
+				fail(c, "opal.server.replicas", "opal.server.replicas must be at least 1 (got %d): set opal.server.enabled=false to use an OPAL server elsewhere (opal.serverUrl).", replicas);
+			if (replicas > 1 && eq(c, "opal.server.broadcast.backend", "none"))
+				fail(c, "opal.server.broadcast.backend", "opal.server.replicas is %d but opal.server.broadcast.backend is none: OPAL server replicas need a broadcast channel, so set it to cache or postgresql (or use one replica).", replicas);
+		} else if (on(c, "opal.cedarAgent.enabled") && !on(c, "opal.serverUrl")) {
+			fail(c, "opal.serverUrl", "opal.serverUrl is required when opal.server.enabled is false: the Cedar agents need an OPAL server to connect to.");
+		}
+		if (on(c, "opal.serverUrl") && on(c, "opal.server.enabled"))
+			fail(c, "opal.serverUrl", "opal.serverUrl is for an OPAL server elsewhere: set opal.server.enabled=false to use it, or clear it.");
+	}
+	if (on(c, "auth.opalFetcherUrl"))
+		check_url(c, "auth.opalFetcherUrl");
+}
+
+static void scaling(struct rc *c)
+{
+	if (on(c, "podDisruptionBudget.enabled")) {
+		const struct ynode *mn = at(c, "podDisruptionBudget.minAvailable"), *mx = at(c, "podDisruptionBudget.maxUnavailable");
+		bool has_min = mn && mn->kind != Y_NULL, has_max = mx && mx->kind != Y_NULL;
+		if (has_min && has_max)
+			fail(c, "podDisruptionBudget.maxUnavailable", "podDisruptionBudget.minAvailable and podDisruptionBudget.maxUnavailable are mutually exclusive: set the other one to null.");
+		if (!has_min && !has_max)
+			fail(c, "podDisruptionBudget", "podDisruptionBudget needs podDisruptionBudget.minAvailable or podDisruptionBudget.maxUnavailable when enabled.");
+	}
+	const struct ynode *cpu = at(c, "autoscaling.targetCPUUtilizationPercentage"), *mem = at(c, "autoscaling.targetMemoryUtilizationPercentage");
+	bool has_cpu = cpu && cpu->kind != Y_NULL, has_mem = mem && mem->kind != Y_NULL;
+	if (on(c, "autoscaling.enabled")) {
+		if (as_int(at(c, "autoscaling.minReplicas"), 0) > as_int(at(c, "autoscaling.maxReplicas"), 0))
+			fail(c, "autoscaling.minReplicas", "autoscaling.minReplicas must not be greater than autoscaling.maxReplicas.");
+		if (!has_cpu && !has_mem)
+			fail(c, "autoscaling", "autoscaling needs autoscaling.targetCPUUtilizationPercentage or autoscaling.targetMemoryUtilizationPercentage when enabled.");
+	}
+	if (on(c, "verticalPodAutoscaler.enabled") && on(c, "autoscaling.enabled") && !eq(c, "verticalPodAutoscaler.updateMode", "Off")) {
+		const struct ynode *res = at(c, "verticalPodAutoscaler.controlledResources");
+		for (size_t i = 0; res && res->kind == Y_SEQ && i < res->len; i++) {
+			const char *r = res->items[i]->text ? res->items[i]->text : "";
+			if ((!strcmp(r, "cpu") && has_cpu) || (!strcmp(r, "memory") && has_mem)) {
+				fail(c, "verticalPodAutoscaler.controlledResources",
+				     "verticalPodAutoscaler.controlledResources includes %s, which the HPA scales on: with autoscaling enabled set verticalPodAutoscaler.updateMode to \"Off\" or drop %s.", r, r);
+				break;
+			}
+		}
+	}
+	if (on(c, "ingress.enabled") && !on(c, "ingress.hosts"))
+		fail(c, "ingress.hosts", "ingress.hosts needs at least one host when ingress.enabled is true.");
+}
+
+int rules_check(const struct ynode *values, const struct rules_apis *apis, struct diag_list *diags)
+{
+	struct rc c = { values, apis, diags, 0 };
+	const char *mode = str(&c, "deploymentMode");
+	if ((!strcmp(mode, "hybrid") || !strcmp(mode, "remote")) && !on(&c, "remote.governanceUrl"))
+		fail(&c, "remote.governanceUrl", "remote.governanceUrl is required when deploymentMode is \"%s\": set it to the central Aeterna server's http(s) URL.", mode);
+	if (on(&c, "remote.governanceUrl"))
+		check_url(&c, "remote.governanceUrl");
+	postgresql(&c);
+	cache(&c);
+	bundled_vectors(&c);
+	secret_pairs(&c);
+	vector_backend(&c);
+	llm(&c);
+	authorization(&c);
+	scaling(&c);
+	return c.errors;
+}
