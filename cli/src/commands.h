@@ -18,5 +18,6 @@ struct command {
 };
 
 int cmd_validate(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 
 #endif

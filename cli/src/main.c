@@ -12,6 +12,7 @@ static int cmd_version(int argc, char **argv);
 static const struct command commands[] = {
 	{ "setup", "Ask how Aeterna should run and write its deployment files", cmd_setup },
 	{ "validate", "Check values files, docker-compose.yaml and config.toml without a cluster", cmd_validate },
+	{ "status", "Check every configured service live, concurrently", cmd_status },
 	{ "help", "Show help for aeterna or for one command", cmd_help },
 	{ "version", "Print the versions of the tool, chart and server", cmd_version },
 };
