@@ -7,12 +7,13 @@ SHELL := /bin/bash
 TOOLS := .tools/bin
 OUT   ?= out
 
-.PHONY: help bootstrap build build-asan run test bench clean readme
+.PHONY: help bootstrap build build-asan run test bench fuzz clean readme
 
 help:
 	@echo "make run        render the chart's local scenario and summarise it"
 	@echo "make test       run every test suite"
 	@echo "make build      build the aeterna CLI (build/aeterna)"
+	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (default 30)"
 	@echo "make bench      time 'aeterna setup --non-interactive' and report the binary size"
 	@echo "make readme     regenerate the chart README values table"
 	@echo "make bootstrap  install the pinned tools into .tools/"
@@ -36,6 +37,9 @@ test: bootstrap
 
 bench: build
 	@.tools/venv/bin/python scripts/bench.py build/aeterna
+
+fuzz: bootstrap
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 readme: bootstrap
 	@.tools/venv/bin/python scripts/values-table.py charts/aeterna --write

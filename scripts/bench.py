@@ -78,7 +78,7 @@ def timed(args, runs):
 def bench_validate():
     """aeterna validate vs helm lint --strict on the production scenario, measured in this run."""
     values = "charts/aeterna/ci/production-ha-values.yaml"
-    staged = "build/staged/aeterna"
+    staged = "build/bench-staged/aeterna"
     subprocess.run(["scripts/stage-chart.sh", "charts/aeterna", staged], check=True, stdout=subprocess.DEVNULL)
     ours = timed([BIN, "validate", "-f", values, "--api-versions", "postgresql.cnpg.io/v1"], 30)
     helm = timed([".tools/bin/helm3", "lint", "--strict", staged, "-f", values, "--set", "capabilityChecks=false"], 5)

@@ -75,6 +75,12 @@ if cmake -S . -B build-asan -G Ninja -DAETERNA_WERROR=ON -DAETERNA_SANITIZE=ON -
 else
   fail "c: sanitizer build"; tail -n 20 "$LOGS/c-asan-build.log"
 fi
+# The same tests under valgrind (Release build; leaks inside libfyaml suppressed, see cli/fuzz/).
+for t in build/test_*; do
+  [ -x "$t" ] || continue
+  check "c: valgrind $(basename "$t")" env AETERNA_BIN="$ROOT/build/aeterna" valgrind -q --error-exitcode=99 \
+    --leak-check=full --errors-for-leak-kinds=definite --suppressions=cli/fuzz/valgrind.supp "$t"
+done
 counts
 
 # --- Python-driven suites of the CLI (TAP output) ----------------------------------------
@@ -103,6 +109,10 @@ counts
 
 suite "aeterna validate (every bad-values case rejected, every scenario accepted; positions, JSON, compose, config)"
 tap_suite "validate" cli/tests/validate_test.py
+counts
+
+suite "aeterna status (real PostgreSQL and Redis on loopback, HTTP stubs, black holes, closed ports)"
+tap_suite "status" cli/tests/status_test.py
 counts
 
 # --- helm-unittest ----------------------------------------------------------------------

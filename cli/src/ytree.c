@@ -12,6 +12,7 @@
 #include <libfyaml.h>
 
 #define MAX_DEPTH 64
+#define MAX_ALIAS_NODES 100000
 
 struct ynode *ynode_new(enum ynode_kind kind)
 {
@@ -68,6 +69,14 @@ static int ynode_append(struct ynode *n, const char *key, unsigned kline, unsign
 	}
 	n->items[n->len++] = child;
 	return 0;
+}
+
+static size_t ynode_count(const struct ynode *n)
+{
+	size_t c = 1;
+	for (size_t i = 0; i < n->len; i++)
+		c += ynode_count(n->items[i]);
+	return c;
 }
 
 struct ynode *ynode_clone(const struct ynode *n)
@@ -474,6 +483,33 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 	t->text[len] = '\0';
 	t->len = len;
 
+	/* libfyaml 0.7.12 can loop forever on a malformed directive line ("%:"): values files
+	 * need no directives, so any line starting with '%' must be a well-formed one. */
+	unsigned lineno = 1;
+	for (const char *p = t->text, *end = t->text + len; p < end; lineno++) {
+		const char *nl = p; /* a line ends at \n, \r or \r\n, as libfyaml reads them */
+		while (nl < end && *nl != '\n' && *nl != '\r')
+			nl++;
+		size_t l = (size_t)(nl - p);
+		if (nl < end && *nl == '\r' && nl + 1 < end && nl[1] == '\n')
+			nl++;
+		if (nl >= end)
+			nl = NULL;
+		if (l && *p == '%') {
+			char buf[128];
+			snprintf(buf, sizeof(buf), "%.*s", (int)(l < 127 ? l : 127), p);
+			char a[64], b[64];
+			int maj, min;
+			bool ok = (sscanf(buf, "%%YAML %d.%d", &maj, &min) == 2 && maj == 1) ||
+				  (sscanf(buf, "%%TAG %63s %63s", a, b) == 2 && a[0] == '!');
+			if (!ok) {
+				diag_add(diags, DIAG_ERROR, t->file, lineno, 1, "YAML syntax: a line starting with '%%' must be a %%YAML or %%TAG directive");
+				return -1;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+
 	struct capture cap = { diags, t->file, 0 };
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
@@ -499,6 +535,7 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 		struct ynode *merges;  /* "<<" mappings, applied when the mapping ends (explicit keys win) */
 	} st[MAX_DEPTH];
 	int depth = 0, rc = 0, docs = 0;
+	size_t expanded = 0;
 	struct anchor *anchors = NULL;
 	size_t nanchors = 0;
 	struct ynode *root = NULL;
@@ -551,8 +588,20 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 					target = anchors[i].node;
 					break;
 				}
+			bool open_target = false;
+			for (int k = 0; target && k < depth; k++)
+				open_target = open_target || st[k].node == target;
+			size_t size = target ? ynode_count(target) : 0;
 			if (!target) {
 				diag_add(diags, DIAG_ERROR, t->file, line, col, "unknown alias '*%s'", name ? name : "");
+				rc = -1;
+			} else if (open_target) {
+				diag_add(diags, DIAG_ERROR, t->file, line, col, "alias '*%s' refers to a collection that contains it", name);
+				rc = -1;
+			} else if ((expanded += size) > MAX_ALIAS_NODES) {
+				/* like go-yaml: refuse documents that grow by repeating aliases ("billion laughs") */
+				diag_add(diags, DIAG_ERROR, t->file, line, col, "excessive aliasing: aliases expand to more than %d values",
+					 MAX_ALIAS_NODES);
 				rc = -1;
 			} else if (is_key) {
 				diag_add(diags, DIAG_ERROR, t->file, line, col, "an alias cannot be a key here");

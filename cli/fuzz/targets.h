@@ -1,0 +1,14 @@
+/* targets.h — fuzz entry points, shared by the libFuzzer harnesses (make fuzz) and the
+ * regression runner in ctest (every file under cli/fuzz/regressions/<target>/ replayed). */
+#ifndef AETERNA_FUZZ_TARGETS_H
+#define AETERNA_FUZZ_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int fuzz_ytree(const uint8_t *data, size_t size);   /* YAML parser and scalar resolution */
+int fuzz_jschema(const uint8_t *data, size_t size); /* schema loading + validation: "schema\0instance" */
+int fuzz_merge(const uint8_t *data, size_t size);   /* values merging: "yaml\0yaml" */
+int fuzz_toml(const uint8_t *data, size_t size);    /* config.toml reader */
+
+#endif
