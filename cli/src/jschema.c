@@ -97,6 +97,21 @@ static int load_child(struct loader *l, const json_t *sch, const char *where, co
 	return load_schema(l, sch, path);
 }
 
+/* Loads each schema of an array keyword (items as a list, allOf, anyOf, oneOf). */
+static int load_items(struct loader *l, const json_t *arr, const char *where, const char *kw)
+{
+	size_t i;
+	json_t *iv;
+	json_array_foreach(arr, i, iv) {
+		char idx[32];
+		snprintf(idx, sizeof(idx), "%zu", i);
+		int rc = load_child(l, iv, where, kw, idx);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 static int load_schema(struct loader *l, const json_t *sch, const char *where)
 {
 	if (json_is_boolean(sch))
@@ -133,27 +148,13 @@ static int load_schema(struct loader *l, const json_t *sch, const char *where)
 				if (!json_is_array(pv) && (rc = load_child(l, pv, where, k, pk)))
 					return rc;
 		} else if (!strcmp(k, "items") && json_is_array(v)) {
-			size_t i;
-			json_t *iv;
-			json_array_foreach(v, i, iv) {
-				char idx[32];
-				snprintf(idx, sizeof(idx), "%zu", i);
-				if ((rc = load_child(l, iv, where, k, idx)))
-					return rc;
-			}
+			rc = load_items(l, v, where, k);
 		} else if (!strcmp(k, "allOf") || !strcmp(k, "anyOf") || !strcmp(k, "oneOf")) {
 			if (!json_is_array(v) || !json_array_size(v)) {
 				load_error(l, where, "'%s' must be a non-empty array", k);
 				continue;
 			}
-			size_t i;
-			json_t *iv;
-			json_array_foreach(v, i, iv) {
-				char idx[32];
-				snprintf(idx, sizeof(idx), "%zu", i);
-				if ((rc = load_child(l, iv, where, k, idx)))
-					return rc;
-			}
+			rc = load_items(l, v, where, k);
 		} else if (!strcmp(k, "items") || !strcmp(k, "additionalItems") || !strcmp(k, "additionalProperties") ||
 			   !strcmp(k, "contains") || !strcmp(k, "not") || !strcmp(k, "if") || !strcmp(k, "then") ||
 			   !strcmp(k, "else") || !strcmp(k, "propertyNames")) {
