@@ -21,6 +21,7 @@
 #include "commands.h"
 #include "diag.h"
 #include "generate.h"
+#include "json_out.h"
 #include "model.h"
 #include "strbuf.h"
 
@@ -464,11 +465,7 @@ static void print_json(const struct component *cs, size_t n)
 			json_object_set_new(o, "latency_ms", json_real(c->latency_ms));
 		json_array_append_new(arr, o);
 	}
-	char *s = arr ? json_dumps(arr, JSON_INDENT(2)) : NULL;
-	if (s)
-		puts(s);
-	free(s);
-	json_decref(arr);
+	json_print_release(stdout, arr);
 }
 
 /* One round: probes everything concurrently; returns the exit code. */

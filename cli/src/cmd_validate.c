@@ -17,6 +17,7 @@
 #include "embedded.h"
 #include "generate.h"
 #include "jschema.h"
+#include "json_out.h"
 #include "model.h"
 #include "rules.h"
 #include "strbuf.h"
@@ -115,11 +116,7 @@ static void print_json(const struct diag_list *d)
 			json_object_set_new(o, "path", json_stringn(x->message, (size_t)(colon - x->message)));
 		json_array_append_new(arr, o);
 	}
-	char *s = arr ? json_dumps(arr, JSON_INDENT(2)) : NULL;
-	if (s)
-		puts(s);
-	free(s);
-	json_decref(arr);
+	json_print_release(stdout, arr);
 }
 
 /* Loads a schema from a file or from built-in text. */
