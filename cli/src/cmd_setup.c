@@ -143,7 +143,7 @@ static int load_config(const char *dir, struct deployment *d, bool quiet)
 	struct diag_list diags = {0};
 	size_t errors = model_load_toml(d, text, path, &diags);
 	if (!quiet)
-		diag_print_all(stderr, &diags, isatty(STDERR_FILENO) && !getenv("NO_COLOR"));
+		diag_print_all(stderr, &diags, diag_use_color(STDERR_FILENO));
 	diag_list_free(&diags);
 	free(text);
 	free(path);

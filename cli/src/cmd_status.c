@@ -80,7 +80,7 @@ static void print_help(FILE *out)
 		"  --config FILE        setup's answers (default: .aeterna/config.toml)\n"
 		"  --timeout MS         time allowed to each check, and to the whole run (default 2000)\n"
 		"  --json               print the results as JSON\n"
-		"  --watch SECONDS      repeat every SECONDS until interrupted\n"
+		"  --watch SECONDS      repeat every SECONDS until interrupted (with --json: one array per line)\n"
 		"  --server-url URL     the Aeterna server (default http://localhost:8080)\n"
 		"  --postgres-host H    --postgres-port P   PostgreSQL (default: from the configuration)\n"
 		"  --cache-host H       --cache-port P      the cache (default: from the configuration)\n"
@@ -454,7 +454,7 @@ static void print_table(const struct component *cs, size_t n, bool color)
 	}
 }
 
-static void print_json(const struct component *cs, size_t n)
+static void print_json(const struct component *cs, size_t n, bool one_line)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++) {
@@ -465,11 +465,11 @@ static void print_json(const struct component *cs, size_t n)
 			json_object_set_new(o, "latency_ms", json_real(c->latency_ms));
 		json_array_append_new(arr, o);
 	}
-	json_print_release(stdout, arr);
+	json_print_release(stdout, arr, one_line);
 }
 
 /* One round: probes everything concurrently; returns the exit code. */
-static int round_once(const struct deployment *d, const struct overrides *o, int timeout_ms, bool json)
+static int round_once(const struct deployment *d, const struct overrides *o, int timeout_ms, bool json, int watch)
 {
 	struct component cs[8];
 	size_t n = build(d, o, cs);
@@ -505,10 +505,17 @@ static int round_once(const struct deployment *d, const struct overrides *o, int
 	for (size_t i = 0; i < n; i++)
 		if (started[i])
 			pthread_join(tids[i], NULL);
-	if (json)
-		print_json(cs, n);
-	else
-		print_table(cs, n, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+	if (json) {
+		print_json(cs, n, watch > 0); /* --watch: one document per line */
+	} else {
+		if (watch) {
+			char when[64];
+			time_t now = time(NULL);
+			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", localtime(&now));
+			printf("%s — every %d s, Ctrl-C stops\n", when, watch);
+		}
+		print_table(cs, n, diag_use_color(STDOUT_FILENO));
+	}
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
 		ok = ok && (!cs[i].required || cs[i].state == ST_UP);
@@ -601,7 +608,7 @@ int cmd_status(int argc, char **argv)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc;
 	for (;;) {
-		rc = round_once(&d, &o, timeout_ms, json);
+		rc = round_once(&d, &o, timeout_ms, json, watch);
 		if (!watch)
 			break;
 		fflush(stdout);

@@ -116,7 +116,7 @@ static void print_json(const struct diag_list *d)
 			json_object_set_new(o, "path", json_stringn(x->message, (size_t)(colon - x->message)));
 		json_array_append_new(arr, o);
 	}
-	json_print_release(stdout, arr);
+	json_print_release(stdout, arr, false);
 }
 
 /* Loads a schema from a file or from built-in text. */
@@ -302,7 +302,7 @@ int cmd_validate(int argc, char **argv)
 	if (json)
 		print_json(&d);
 	else
-		print_text(&d, &src, isatty(STDOUT_FILENO) && !getenv("NO_COLOR"));
+		print_text(&d, &src, diag_use_color(STDOUT_FILENO));
 	size_t errors = diag_count(&d, DIAG_ERROR);
 	if (!json)
 		fprintf(stderr, "%s%zu error%s, %zu warning%s\n", errors ? "" : "valid: ", errors, errors == 1 ? "" : "s",

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *diag_severity_name(enum diag_severity severity)
 {
@@ -131,4 +132,10 @@ void diag_list_free(struct diag_list *list)
 	}
 	free(list->items);
 	*list = (struct diag_list){0};
+}
+
+bool diag_use_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+	return isatty(fd) && !(nc && *nc);
 }

@@ -39,6 +39,10 @@ void diag_sort(struct diag_list *list);
 /* Formats one diagnostic into buf (always NUL-terminated); returns the length it needed. */
 size_t diag_format(const struct diag *d, char *buf, size_t size);
 
+/* True when output on fd may be coloured: fd is a terminal and NO_COLOR is unset or empty
+ * (https://no-color.org). */
+bool diag_use_color(int fd);
+
 /* Prints every diagnostic, one per line; with color, the severity is highlighted. */
 void diag_print_all(FILE *out, const struct diag_list *list, bool color);
 

@@ -6,8 +6,11 @@
 
 #include <jansson.h>
 
-/* Prints value indented, with a final newline, and releases it (takes the caller's reference;
- * NULL is allowed and means "out of memory"). Returns 0, or -1 when nothing could be printed. */
-int json_print_release(FILE *out, json_t *value);
+#include <stdbool.h>
+
+/* Prints value with a final newline — indented, or on one line when one_line (a stream of
+ * documents, one per line) — and releases it (takes the caller's reference; NULL is allowed and
+ * means "out of memory"). Returns 0, or -1 when nothing could be printed. */
+int json_print_release(FILE *out, json_t *value, bool one_line);
 
 #endif

@@ -130,14 +130,16 @@ class Services:
 SVC = Services()
 
 
-def setup_config(d, *extra):
+QDRANT_EXTERNAL = ("--vector-backend", "qdrant", "--vector-deployment", "external", "--qdrant-url", "http://127.0.0.1:1/")
+
+
+def setup_config(d, *extra, vector=QDRANT_EXTERNAL):
     env = {**os.environ, "AETERNA_POSTGRES_PASSWORD": PG_PASSWORD, "AETERNA_CACHE_PASSWORD": REDIS_PASSWORD}
     r = subprocess.run([BIN, "setup", "--non-interactive", "--target", "docker-compose", "-o", d,
                         "--postgres", "external", "--postgres-host", "127.0.0.1", "--postgres-port", str(SVC.pg_port),
                         "--postgres-database", "postgres", "--postgres-user", "aeterna",
                         "--cache", "external", "--cache-host", "127.0.0.1", "--cache-port", str(SVC.redis_port),
-                        "--vector-backend", "qdrant", "--vector-deployment", "external",
-                        "--qdrant-url", "http://127.0.0.1:1/", *extra], capture_output=True, text=True, env=env)
+                        *vector, *extra], capture_output=True, text=True, env=env)
     assert r.returncode == 0, r.stderr
     return os.path.join(d, ".aeterna", "config.toml")
 
@@ -206,17 +208,122 @@ def black_holes_hit_the_deadline_concurrently():
     """3 of 6 components never answer; with a 1 s timeout the whole run stays near 1 s."""
     server = SVC.http({"/health": (200, b'{"version":"x"}'), "/ready": (200, b"{}")})
     with tempfile.TemporaryDirectory() as d:
-        cfg = setup_config(d, "--opal")
+        # hybrid: the local server, the central server, PostgreSQL, the cache, Qdrant and OPAL
+        os.environ["AETERNA_CENTRAL_CREDENTIAL"] = "test-key"
+        try:
+            cfg = setup_config(d, "--opal", "--mode", "hybrid", "--central-url", server)
+        finally:
+            del os.environ["AETERNA_CENTRAL_CREDENTIAL"]
         hole = [SVC.blackhole() for _ in range(3)]
         r, wall = status("--config", cfg, "--timeout", "1000", "--json", "--server-url", server,
                          "--postgres-port", str(hole[0]), "--cache-port", str(hole[1]),
                          "--opal-url", f"http://127.0.0.1:{hole[2]}", "--vector-url", server)
         assert r.returncode == 1, r.stdout + r.stderr
         c = by_name(r.stdout)
-        assert len(c) == 5 and all(c[k]["state"] == "timeout" for k in ("postgresql", "cache", "opal")), c
-        assert c["aeterna"]["state"] == "up"
+        assert len(c) == 6 and all(c[k]["state"] == "timeout" for k in ("postgresql", "cache", "opal")), c
+        assert all(c[k]["state"] == "up" for k in ("aeterna", "central")), c
         assert wall < 1.5, f"took {wall:.2f} s"
         print(f"# 3 of {len(c)} black-holed at 1 s: {wall:.3f} s wall", flush=True)
+
+
+def vector_state(d, vector, *args):
+    server = SVC.http({"/health": (200, b'{"version":"x"}'), "/ready": (200, b"{}")})
+    cfg = setup_config(d, vector=vector)
+    r, _ = status("--config", cfg, "--server-url", server, "--json", *args)
+    return r, by_name(r.stdout)["vector"]
+
+
+@case
+def weaviate_ready_endpoint_decides():
+    ready = SVC.http({"/v1/.well-known/ready": (200, b"")})
+    starting = SVC.http({"/v1/.well-known/ready": (503, b"")})
+    for url, state, rc in ((ready, "up", 0), (starting, "down", 1)):
+        with tempfile.TemporaryDirectory() as d:
+            r, v = vector_state(d, ("--vector-backend", "weaviate", "--vector-deployment", "external", "--weaviate-url", url))
+            assert v["state"] == state and v["endpoint"] == f"weaviate {url}", v
+            assert r.returncode == rc, r.stdout
+
+
+@case
+def mongodb_is_reached_and_its_password_never_printed():
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    try:
+        for port, state in ((listener.getsockname()[1], "up"), (free_port(), "refused")):
+            with tempfile.TemporaryDirectory() as d:
+                uri = f"mongodb://app:mongo-Secret-789@127.0.0.1:{port}/aeterna?authSource=admin"
+                r, v = vector_state(d, ("--vector-backend", "mongodb", "--vector-deployment", "external", "--mongodb-uri", uri))
+                assert v["state"] == state and v["endpoint"] == f"mongodb 127.0.0.1:{port}", v
+                assert "mongo-Secret-789" not in r.stdout + r.stderr
+    finally:
+        listener.close()
+
+
+@case
+def managed_vector_store_is_listed_not_checked_and_not_required():
+    with tempfile.TemporaryDirectory() as d:
+        os.environ["PINECONE_API_KEY"] = "pcsk_test"
+        try:
+            r, v = vector_state(d, ("--vector-backend", "pinecone", "--pinecone-environment", "us-east-1-aws",
+                                    "--pinecone-index", "memories"))
+        finally:
+            del os.environ["PINECONE_API_KEY"]
+        assert v["state"] == "not checked" and v["required"] is False and "latency_ms" not in v, v
+        assert r.returncode == 0, r.stdout
+
+
+def status_on_a_terminal(env_extra, *args):
+    """Runs aeterna status with stdout on a pseudo-terminal; returns what it printed."""
+    import pty
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(env_extra)
+    p = subprocess.Popen([BIN, "status", *args], stdout=slave, stderr=subprocess.DEVNULL, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    p.wait(10)
+    os.close(master)
+    return out.decode()
+
+
+@case
+def colour_only_on_a_terminal_and_never_with_no_color():
+    server = SVC.http({"/health": (200, b'{"version":"x"}'), "/ready": (200, b"{}")})
+    with tempfile.TemporaryDirectory() as d:
+        cfg = setup_config(d)
+        args = ("--config", cfg, "--server-url", server, "--timeout", "500")
+        assert "\033[32mup" in status_on_a_terminal({}, *args)
+        assert "\033[" not in status_on_a_terminal({"NO_COLOR": "1"}, *args)
+        assert "\033[32mup" in status_on_a_terminal({"NO_COLOR": ""}, *args)  # no-color.org: empty means unset
+        r, _ = status(*args)  # a pipe
+        assert "\033[" not in r.stdout and " up " in r.stdout
+
+
+@case
+def watch_repeats_each_round_until_interrupted():
+    import signal
+    server = SVC.http({"/health": (200, b'{"version":"x"}'), "/ready": (200, b"{}")})
+    with tempfile.TemporaryDirectory() as d:
+        cfg = setup_config(d)
+        for extra, count in (((), lambda out: out.count("COMPONENT ")),
+                             (("--json",), lambda out: len([json.loads(line) for line in out.splitlines()]))):
+            p = subprocess.Popen([BIN, "status", "--config", cfg, "--server-url", server, "--timeout", "300",
+                                  "--watch", "1", *extra], stdout=subprocess.PIPE, text=True)
+            time.sleep(2.5)
+            p.send_signal(signal.SIGINT)
+            out, _ = p.communicate(timeout=10)
+            assert count(out) >= 2, out
+            if not extra:
+                assert "every 1 s, Ctrl-C stops" in out, out
 
 
 @case
