@@ -344,7 +344,7 @@ static void print_next_steps(const struct deployment *d, const char *dir, bool w
 		printf("  helm test aeterna -n aeterna\n");
 	} else if (d->target == TARGET_COMPOSE) {
 		printf("  cd %s && docker compose up -d\n", dir);
-		printf("  curl http://localhost:8080/health\n");
+		printf("  aeterna status        # every service of the stack (or: curl http://localhost:8080/health)\n");
 	}
 	if (wrote_opencode)
 		printf("  OpenCode: restart it to pick up the 'aeterna' MCP server (%s)%s\n", "opencode.json",

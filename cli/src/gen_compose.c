@@ -1,18 +1,23 @@
-/* docker-compose.yaml: the Aeterna server, its migration step and the chosen backing services.
- * Bundled services run as containers here and are reached by their compose service names,
- * whatever the model's (Kubernetes) host names for them say. */
+/* docker-compose.yaml: the Aeterna server, its migration step, the chosen backing services and,
+ * with OPAL on, the OPAL server, the OPAL fetcher and a Cedar agent. Bundled services run as
+ * containers here and are reached by their compose service names, whatever the model's
+ * (Kubernetes) host names for them say; they are also published on 127.0.0.1 at the ports
+ * `aeterna status` looks for them on. Images match the chart's compatibility matrix. */
 #include <stdio.h>
 #include <string.h>
 
 #include "generate.h"
 #include "yaml_out.h"
 
-#define POSTGRES_IMAGE "postgres:16-alpine"
-#define DRAGONFLY_IMAGE "docker.dragonflydb.io/dragonflydb/dragonfly:v1.27.1"
-#define VALKEY_IMAGE "valkey/valkey:8.0-alpine"
-#define QDRANT_IMAGE "qdrant/qdrant:v1.13.4"
-#define WEAVIATE_IMAGE "semitechnologies/weaviate:1.28.4"
+#define POSTGRES_IMAGE "postgres:17.6-alpine"
+#define DRAGONFLY_IMAGE "docker.dragonflydb.io/dragonflydb/dragonfly:v1.37.0"
+#define VALKEY_IMAGE "valkey/valkey:9.0.3-alpine"
+#define QDRANT_IMAGE "qdrant/qdrant:v1.15.4"
+#define WEAVIATE_IMAGE "cr.weaviate.io/semitechnologies/weaviate:1.37.6"
 #define MONGODB_IMAGE "mongodb/mongodb-atlas-local:8.0"
+#define OPAL_SERVER_IMAGE "permitio/opal-server:0.7.5"
+#define OPAL_CEDAR_IMAGE "permitio/opal-client-cedar:0.7.5"
+#define OPAL_FETCHER_IMAGE "ghcr.io/kikokikok/aeterna-opal-fetcher:v" AETERNA_SERVER_VERSION
 
 struct env {
 	const char *name;
@@ -131,6 +136,7 @@ static size_t server_env(const struct deployment *d, struct env *e)
 		env_add(e, &n, "AETERNA_AUTH_BACKEND", "cedar");
 		env_add(e, &n, "AETERNA_CEDAR_POLICY_TEXT", cedar_starter_policy);
 		env_add(e, &n, "AETERNA_CEDAR_SCHEMA_TEXT", cedar_starter_schema);
+		env_add(e, &n, "AETERNA_OPAL_FETCHER_URL", "http://opal-fetcher:8080");
 	}
 	return n;
 }
@@ -163,10 +169,63 @@ static void healthcheck(struct strbuf *out, const char *const *test, const char 
 	yaml_kv(out, 6, "start_period", "10s");
 }
 
+/* Publishes a container port on the loopback interface only. */
+static void ports(struct strbuf *out, const char *const *mappings)
+{
+	yaml_key(out, 4, "ports");
+	for (size_t i = 0; mappings[i]; i++) {
+		strbuf_puts(out, "      - ");
+		yaml_quote(out, mappings[i]);
+		strbuf_putc(out, '\n');
+	}
+}
+
+/* Appends s percent-encoded for the user-info or path of a URL (RFC 3986 unreserved kept). */
+static void url_escape(struct strbuf *out, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p)) {
+			strbuf_putc(out, (char)*p);
+		} else {
+			strbuf_putc(out, '%');
+			strbuf_putc(out, hex[*p >> 4]);
+			strbuf_putc(out, hex[*p & 15]);
+		}
+	}
+}
+
+/* Appends the fetcher's DATABASE_URL to url: the same PostgreSQL as the server. */
+static void fetcher_database_url(const struct deployment *d, struct strbuf *url)
+{
+	bool bundled = pg_bundled(d);
+	strbuf_puts(url, "postgres://");
+	url_escape(url, bundled ? "aeterna" : d->pg_user);
+	if (d->pg_password && *d->pg_password) {
+		strbuf_putc(url, ':');
+		url_escape(url, d->pg_password);
+	}
+	strbuf_putc(url, '@');
+	if (bundled) {
+		strbuf_puts(url, "postgres:5432/aeterna");
+		return;
+	}
+	bool v6 = strchr(d->pg_host, ':') != NULL;
+	strbuf_printf(url, "%s%s%s:%d/", v6 ? "[" : "", d->pg_host, v6 ? "]" : "", d->pg_port);
+	url_escape(url, d->pg_database); /* like the chart: no sslmode (the server has none either) */
+}
+
 static void depends(struct strbuf *out, const char *service, const char *condition)
 {
 	yaml_key(out, 6, service);
 	yaml_kv(out, 8, "condition", condition);
+}
+
+/* No capabilities and no privilege escalation (every container we add that needs neither). */
+static void least_privilege(struct strbuf *out)
+{
+	strbuf_puts(out, "    cap_drop:\n      - \"ALL\"\n");
+	strbuf_puts(out, "    security_opt:\n      - \"no-new-privileges:true\"\n");
 }
 
 /* Security settings shared by the server and the migration step (uid 1000, read-only root). */
@@ -175,8 +234,63 @@ static void hardening(struct strbuf *out)
 	yaml_kv(out, 4, "user", "1000:1000");
 	yaml_kv_bool(out, 4, "read_only", true);
 	strbuf_puts(out, "    tmpfs:\n      - \"/tmp\"\n      - \"/app/config:uid=1000,gid=1000\"\n");
-	strbuf_puts(out, "    cap_drop:\n      - \"ALL\"\n");
-	strbuf_puts(out, "    security_opt:\n      - \"no-new-privileges:true\"\n");
+	least_privilege(out);
+}
+
+/* The OPAL server (published for `aeterna status`), the fetcher it takes data from and a Cedar
+ * agent. On this single-machine stack OPAL runs without tokens: nothing but loopback reaches it. */
+static void opal_services(const struct deployment *d, struct strbuf *out, struct env *e)
+{
+	yaml_key(out, 2, "opal-fetcher");
+	yaml_kv(out, 4, "image", OPAL_FETCHER_IMAGE);
+	size_t n = 0;
+	env_add(e, &n, "HOST", "0.0.0.0");
+	env_add(e, &n, "PORT", "8080");
+	env_add(e, &n, "RUST_LOG", "info");
+	struct strbuf url = {0};
+	fetcher_database_url(d, &url);
+	env_add(e, &n, "DATABASE_URL", strbuf_str(&url));
+	if (strbuf_failed(&url))
+		out->failed = true;
+	strbuf_free(&url);
+	emit_env(out, e, n);
+	yaml_key(out, 4, "depends_on"); /* its tables exist once the migration ran */
+	depends(out, "migrate", "service_completed_successfully");
+	least_privilege(out);
+	yaml_kv(out, 4, "restart", "unless-stopped");
+
+	yaml_key(out, 2, "opal-server");
+	yaml_kv(out, 4, "image", OPAL_SERVER_IMAGE);
+	static const char *const opal_port[] = { "127.0.0.1:7002:7002", NULL };
+	ports(out, opal_port);
+	yaml_key(out, 4, "environment");
+	yaml_kv(out, 6, "OPAL_DATA_CONFIG_SOURCES",
+		"{\"config\":{\"entries\":[{\"url\":\"http://opal-fetcher:8080/v1/all\",\"topics\":[\"policy_data\"],"
+		"\"dst_path\":\"/aeterna\"}]}}");
+	static const char *const server_check[] = {
+		"CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:7002/healthcheck', timeout=4)", NULL
+	};
+	healthcheck(out, server_check, "5s", 30);
+	yaml_key(out, 4, "depends_on");
+	depends(out, "opal-fetcher", "service_started");
+	least_privilege(out);
+	yaml_kv(out, 4, "restart", "unless-stopped");
+
+	yaml_key(out, 2, "cedar-agent");
+	yaml_kv(out, 4, "image", OPAL_CEDAR_IMAGE);
+	yaml_key(out, 4, "environment");
+	yaml_kv(out, 6, "OPAL_SERVER_URL", "http://opal-server:7002");
+	yaml_kv(out, 6, "OPAL_POLICY_STORE_TYPE", "CEDAR");
+	yaml_kv(out, 6, "OPAL_INLINE_CEDAR_ENABLED", "true");
+	yaml_kv(out, 6, "OPAL_INLINE_CEDAR_CONFIG", "{\"addr\": \"0.0.0.0\", \"port\": 8180}");
+	static const char *const agent_check[] = {
+		"CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:7000/healthcheck', timeout=4)", NULL
+	};
+	healthcheck(out, agent_check, "5s", 30);
+	yaml_key(out, 4, "depends_on");
+	depends(out, "opal-server", "service_healthy");
+	least_privilege(out);
+	yaml_kv(out, 4, "restart", "unless-stopped");
 }
 
 void gen_compose(const struct deployment *d, struct strbuf *out)
@@ -189,7 +303,9 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 
 	strbuf_puts(out,
 		"# Local Aeterna stack, written by `aeterna setup` (" AETERNA_VERSION ").\n"
-		"# Start: docker compose up -d    Check: curl http://localhost:8080/health\n"
+		"# Start: docker compose up -d    Check: aeterna status (or curl http://localhost:8080/health)\n"
+		"# Bundled services are published on 127.0.0.1 only; if a port is taken, change its left side\n"
+		"# and tell aeterna status (e.g. --postgres-port).\n"
 		"# This file holds credentials: keep it private (mode 0600).\n");
 	yaml_kv(out, 0, "name", "aeterna");
 	yaml_key(out, 0, "services");
@@ -232,6 +348,8 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 		env_add(e, &pn, "POSTGRES_USER", "aeterna");
 		env_add(e, &pn, "POSTGRES_PASSWORD", d->pg_password);
 		emit_env(out, e, pn);
+		static const char *const p[] = { "127.0.0.1:5432:5432", NULL };
+		ports(out, p);
 		strbuf_puts(out, "    volumes:\n      - \"postgres-data:/var/lib/postgresql/data\"\n");
 		static const char *const t[] = { "CMD-SHELL", "pg_isready -U aeterna -d aeterna", NULL };
 		healthcheck(out, t, "5s", 20);
@@ -239,13 +357,16 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 	}
 	if (cache_bundled) {
 		yaml_key(out, 2, cache_svc);
+		static const char *const p[] = { "127.0.0.1:6379:6379", NULL };
 		if (d->cache == CACHE_VALKEY) {
 			yaml_kv(out, 4, "image", VALKEY_IMAGE);
+			ports(out, p);
 			strbuf_puts(out, "    volumes:\n      - \"cache-data:/data\"\n");
 			static const char *const t[] = { "CMD", "valkey-cli", "ping", NULL };
 			healthcheck(out, t, "5s", 20);
 		} else {
 			yaml_kv(out, 4, "image", DRAGONFLY_IMAGE);
+			ports(out, p);
 			strbuf_puts(out, "    ulimits:\n      memlock: -1\n");
 			strbuf_puts(out, "    volumes:\n      - \"cache-data:/data\"\n");
 			static const char *const t[] = { "CMD", "/usr/local/bin/healthcheck.sh", NULL };
@@ -257,11 +378,15 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 		yaml_key(out, 2, vector_svc);
 		if (d->vector == VB_QDRANT) {
 			yaml_kv(out, 4, "image", QDRANT_IMAGE);
+			static const char *const p[] = { "127.0.0.1:6333:6333", "127.0.0.1:6334:6334", NULL };
+			ports(out, p);
 			strbuf_puts(out, "    volumes:\n      - \"vector-data:/qdrant/storage\"\n");
 			static const char *const t[] = { "CMD-SHELL", "bash -c ':> /dev/tcp/127.0.0.1/6333'", NULL };
 			healthcheck(out, t, "5s", 20);
 		} else if (d->vector == VB_WEAVIATE) {
 			yaml_kv(out, 4, "image", WEAVIATE_IMAGE);
+			static const char *const p[] = { "127.0.0.1:8081:8080", NULL };
+			ports(out, p);
 			yaml_key(out, 4, "environment");
 			yaml_kv(out, 6, "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", "true");
 			yaml_kv(out, 6, "PERSISTENCE_DATA_PATH", "/var/lib/weaviate");
@@ -272,12 +397,17 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 			healthcheck(out, t, "5s", 30);
 		} else {
 			yaml_kv(out, 4, "image", MONGODB_IMAGE);
+			static const char *const p[] = { "127.0.0.1:27017:27017", NULL };
+			ports(out, p);
 			strbuf_puts(out, "    volumes:\n      - \"vector-data:/data/db\"\n");
 			static const char *const t[] = { "CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')", NULL };
 			healthcheck(out, t, "10s", 30);
 		}
 		yaml_kv(out, 4, "restart", "unless-stopped");
 	}
+
+	if (d->opal == 1)
+		opal_services(d, out, e);
 
 	if (pg_bundled(d) || cache_bundled || vector_bundled) {
 		yaml_key(out, 0, "volumes");

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import tomllib
+import urllib.parse
 
 import jsonschema
 import yaml
@@ -66,7 +67,7 @@ CACHES = {
 POSTGRES = {
     "cloudnativepg": ["--postgres", "cloudnativepg"],
     "external": ["--postgres", "external", "--postgres-host", "db.example.com", "--postgres-port", "5433",
-                 "--postgres-database", "mem", "--postgres-user", "mem", "--postgres-password-file", "@secret",
+                 "--postgres-database", "mem", "--postgres-user", "mem", "--postgres-password-file", "@pgpass",
                  "--postgres-sslmode", "require"],
 }
 OPAL = {"opal": ["--opal"], "no-opal": ["--no-opal"]}
@@ -104,6 +105,43 @@ def args_for(combo, files):
     return [files.get(a, a) for a in args]
 
 
+# Where `aeterna status` looks for each bundled service of the compose stack.
+PUBLISHED = {"postgres": "127.0.0.1:5432:5432", "dragonfly": "127.0.0.1:6379:6379", "valkey": "127.0.0.1:6379:6379",
+             "qdrant": "127.0.0.1:6333:6333", "weaviate": "127.0.0.1:8081:8080", "mongodb": "127.0.0.1:27017:27017",
+             "opal-server": "127.0.0.1:7002:7002"}
+
+
+def check_compose_stack(compose, combo):
+    """Ports on loopback only (and where status looks), dependencies that exist, and the OPAL
+    services exactly when OPAL is on, with the fetcher reading the server's PostgreSQL."""
+    problems = []
+    svcs = compose["services"]
+    for name, svc in svcs.items():
+        for port in svc.get("ports", []):
+            if not str(port).startswith("127.0.0.1:"):
+                problems.append(f"docker-compose.yaml: {name} publishes {port} beyond loopback")
+        for dep in svc.get("depends_on", {}):
+            if dep not in svcs:
+                problems.append(f"docker-compose.yaml: {name} depends on missing service {dep}")
+        if name in PUBLISHED and PUBLISHED[name] not in svc.get("ports", []):
+            problems.append(f"docker-compose.yaml: {name} is not published at {PUBLISHED[name]}")
+    opal = combo[4] == "opal"
+    stack = {"opal-server", "opal-fetcher", "cedar-agent"}
+    if opal != stack.issubset(svcs) or (not opal and stack & set(svcs)):
+        problems.append(f"docker-compose.yaml: OPAL services {sorted(stack & set(svcs))} with OPAL {opal}")
+    if opal and "opal-fetcher" in svcs:
+        env = svcs["aeterna"]["environment"]
+        url = urllib.parse.urlsplit(svcs["opal-fetcher"]["environment"]["DATABASE_URL"])
+        got = (url.hostname, str(url.port), url.path[1:], url.username, urllib.parse.unquote(url.password or ""))
+        password = env.get("PG_PASSWORD", "").replace("$$", "$")  # compose writes a literal $ as $$
+        want = (env["PG_HOST"], env["PG_PORT"], env["PG_DATABASE"], env["PG_USERNAME"], password)
+        if got != want:
+            problems.append(f"docker-compose.yaml: the fetcher reads {got[:4]}, the server {want[:4]}")
+        if env.get("AETERNA_OPAL_FETCHER_URL") != "http://opal-fetcher:8080":
+            problems.append("docker-compose.yaml: the server is not pointed at the fetcher")
+    return problems
+
+
 def check_files(out, combo):
     problems = []
     with open(os.path.join(out, "values.yaml"), encoding="utf-8") as f:
@@ -126,6 +164,7 @@ def check_files(out, combo):
                 problems.append(f"docker-compose.yaml: {name} -> {dep} is not service_healthy")
             if dep != "migrate" and "healthcheck" not in compose["services"].get(dep, {}):
                 problems.append(f"docker-compose.yaml: {dep} has no healthcheck")
+    problems += check_compose_stack(compose, combo)
     with open(os.path.join(out, ".aeterna", "config.toml"), "rb") as f:
         cfg = tomllib.load(f)
     mode, vector, cache, pg, _opal, llm = combo
@@ -209,6 +248,7 @@ def main():
     with tempfile.TemporaryDirectory() as secrets:
         files = {}
         for name, value in (("@secret", "s3cr3t-value-0123456789"), ("@openai", "sk-test0123456789abcdefXYZ"),
+                            ("@pgpass", "p@ss:w/rd$1%#?"),  # every character a URL must escape
                             ("@mongo", "mongodb+srv://u:p@cluster0.example.net/?retryWrites=true")):
             path = os.path.join(secrets, name[1:])
             with open(path, "w", encoding="utf-8") as f:
