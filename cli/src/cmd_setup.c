@@ -50,7 +50,7 @@ static void print_help(FILE *out)
 		"  --show                print the current answers (secrets masked) and exit\n"
 		"  --validate            check the files in DIR (they parse; values.yaml renders with the chart)\n"
 		"  --dry-run             print what would be written (a diff against existing files); write nothing\n"
-		"  -o, --output DIR      where to write (default: .)\n");
+		"  -o, --output DIR      where to write (default: .; created when missing)\n");
 	const char *group = NULL;
 	for (size_t i = 0; i < model_field_count; i++) {
 		const struct field *f = &model_fields[i];
@@ -101,11 +101,45 @@ static int read_secret_file(const char *path, char **out, struct ae_error *err)
 	return 0;
 }
 
-static int dir_writable(const char *dir, struct ae_error *err)
+/* The output directory must be a writable directory, or not exist yet under a writable one
+ * (*missing is then set: it is created when files are written, never by --dry-run). */
+static int dir_usable(const char *dir, bool *missing, struct ae_error *err)
 {
 	struct stat st;
-	if (stat(dir, &st) < 0)
-		return ae_error_errno(err, errno, "-o %s: cannot use the output directory", dir);
+	*missing = false;
+	if (stat(dir, &st) < 0) {
+		if (errno != ENOENT)
+			return ae_error_errno(err, errno, "-o %s: cannot use the output directory", dir);
+		/* the nearest existing ancestor decides whether the directory can be made */
+		char *up = strdup(dir);
+		if (!up)
+			return ae_error_set(err, "out of memory");
+		int found;
+		do {
+			char *slash = strrchr(up, '/');
+			while (slash && slash > up && slash[1] == '\0') { /* trailing slashes */
+				*slash = '\0';
+				slash = strrchr(up, '/');
+			}
+			if (!slash)
+				strcpy(up, ".");
+			else if (slash == up)
+				up[1] = '\0';
+			else
+				*slash = '\0';
+			found = stat(up, &st);
+		} while (found < 0 && errno == ENOENT && strcmp(up, ".") && strcmp(up, "/"));
+		int rc = 0;
+		if (found < 0)
+			rc = ae_error_errno(err, errno, "-o %s: cannot create the output directory (%s)", dir, up);
+		else if (!S_ISDIR(st.st_mode))
+			rc = ae_error_set(err, "-o %s: cannot create the output directory: %s is not a directory", dir, up);
+		else if (access(up, W_OK | X_OK) < 0)
+			rc = ae_error_errno(err, errno, "-o %s: cannot create the output directory in %s", dir, up);
+		free(up);
+		*missing = rc == 0;
+		return rc;
+	}
 	if (!S_ISDIR(st.st_mode))
 		return ae_error_set(err, "-o %s: not a directory", dir);
 	if (access(dir, W_OK | X_OK) < 0)
@@ -321,6 +355,14 @@ static int mkdir_p(const char *path, mode_t mode)
 	return rc;
 }
 
+/* After a failed write: removes the directories this run created, when they are still empty. */
+static void remove_new_dirs(bool dir_was_missing, const char *dir, const char *aeterna_dir)
+{
+	rmdir(aeterna_dir); /* fails, harmlessly, when it holds earlier files */
+	if (dir_was_missing)
+		rmdir(dir);
+}
+
 static void print_next_steps(const struct deployment *d, const char *dir, bool wrote_opencode)
 {
 	printf("\nNext steps:\n");
@@ -490,7 +532,8 @@ int cmd_setup(int argc, char **argv)
 		}
 	}
 
-	if (dir_writable(dir, &err) < 0 && !do_show) {
+	bool dir_missing = false;
+	if (dir_usable(dir, &dir_missing, &err) < 0 && !do_show) {
 		fprintf(stderr, "aeterna setup: %s\n", err.msg);
 		goto out;
 	}
@@ -659,13 +702,16 @@ int cmd_setup(int argc, char **argv)
 		goto out;
 	}
 
+	if (dir_missing && mkdir_p(dir, 0755) < 0) {
+		fprintf(stderr, "aeterna setup: -o %s: cannot create the output directory: %s\n", dir, strerror(errno));
+		goto out;
+	}
 	char *aeterna_dir = path_join(dir, ".aeterna");
 	if (!aeterna_dir || mkdir_p(aeterna_dir, 0700) < 0) {
 		fprintf(stderr, "aeterna setup: cannot create %s/.aeterna: %s\n", dir, strerror(errno));
 		free(aeterna_dir);
 		goto out;
 	}
-	free(aeterna_dir);
 	if (d.opencode_scope == OPENCODE_USER && wrote_opencode) {
 		char *p = strdup(outs[nouts - 1].path);
 		char *slash = p ? strrchr(p, '/') : NULL;
@@ -674,6 +720,8 @@ int cmd_setup(int argc, char **argv)
 		if (!p || mkdir_p(p, 0755) < 0) {
 			fprintf(stderr, "aeterna setup: cannot create %s: %s\n", p ? p : "the OpenCode config directory", strerror(errno));
 			free(p);
+			remove_new_dirs(dir_missing, dir, aeterna_dir);
+			free(aeterna_dir);
 			goto out;
 		}
 		free(p);
@@ -694,6 +742,8 @@ int cmd_setup(int argc, char **argv)
 		if (atomic_batch_add(&batch, outs[i].path, outs[i].text.buf, outs[i].text.len, &o, &err) < 0) {
 			fprintf(stderr, "aeterna setup: %s; nothing was written\n", err.msg);
 			atomic_batch_free(&batch);
+			remove_new_dirs(dir_missing, dir, aeterna_dir);
+			free(aeterna_dir);
 			rc = EXIT_FAILURE_;
 			goto out;
 		}
@@ -702,9 +752,12 @@ int cmd_setup(int argc, char **argv)
 	if (atomic_batch_commit(&batch, &err) < 0) {
 		fprintf(stderr, "aeterna setup: %s\n", err.msg);
 		atomic_batch_free(&batch);
+		remove_new_dirs(dir_missing, dir, aeterna_dir);
+		free(aeterna_dir);
 		rc = EXIT_FAILURE_;
 		goto out;
 	}
+	free(aeterna_dir);
 	for (size_t i = 0; i < nouts; i++) {
 		const char *backup = staged[i] ? batch.items[staged_of[i]].backup_path : NULL;
 		if (!staged[i])

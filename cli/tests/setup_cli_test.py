@@ -136,12 +136,26 @@ def bad_mongodb_uri_is_refused():
 
 
 @case
-def output_dir_that_is_missing_or_a_file_is_refused():
-    r = setup("--non-interactive", "-o", "/nonexistent/dir")
-    assert r.returncode == 2 and "-o /nonexistent/dir" in r.stderr, r.stderr
+def missing_output_dir_is_created_but_not_by_dry_run():
+    with tempfile.TemporaryDirectory() as d:
+        target = os.path.join(d, "deploy", "prod") + "/"
+        r = setup("--non-interactive", "--dry-run", "-o", target)
+        assert r.returncode == 0 and not os.path.exists(os.path.join(d, "deploy")), r.stderr
+        r = setup("--non-interactive", "-o", target)
+        assert r.returncode == 0, r.stderr
+        assert {"values.yaml", "docker-compose.yaml", ".aeterna/config.toml", "opencode.json"} <= set(listing(target))
+
+
+@case
+def output_dir_that_cannot_be_made_or_is_a_file_is_refused():
     with tempfile.NamedTemporaryFile() as f:
         r = setup("--non-interactive", "-o", f.name)
         assert r.returncode == 2 and "not a directory" in r.stderr, r.stderr
+        r = setup("--non-interactive", "-o", os.path.join(f.name, "sub"))
+        assert r.returncode == 2 and f"-o {f.name}/sub" in r.stderr, r.stderr
+    # /proc refuses new directories even to root
+    r = setup("--non-interactive", "-o", "/proc/self/aeterna/out")
+    assert r.returncode == 2 and "-o /proc/self/aeterna/out: cannot create the output directory" in r.stderr, r.stderr
 
 
 @case
