@@ -237,6 +237,18 @@ static void hardening(struct strbuf *out)
 	least_privilege(out);
 }
 
+/* The end of an OPAL service: a healthcheck in the image's own Python, what it waits for,
+ * least privilege and its restart policy. */
+static void opal_service_tail(struct strbuf *out, const char *python_check, const char *after, const char *condition)
+{
+	const char *const test[] = { "CMD", "python", "-c", python_check, NULL };
+	healthcheck(out, test, "5s", 30);
+	yaml_key(out, 4, "depends_on");
+	depends(out, after, condition);
+	least_privilege(out);
+	yaml_kv(out, 4, "restart", "unless-stopped");
+}
+
 /* The OPAL server (published for `aeterna status`), the fetcher it takes data from and a Cedar
  * agent. On this single-machine stack OPAL runs without tokens: nothing but loopback reaches it. */
 static void opal_services(const struct deployment *d, struct strbuf *out, struct env *e)
@@ -267,14 +279,8 @@ static void opal_services(const struct deployment *d, struct strbuf *out, struct
 	yaml_kv(out, 6, "OPAL_DATA_CONFIG_SOURCES",
 		"{\"config\":{\"entries\":[{\"url\":\"http://opal-fetcher:8080/v1/all\",\"topics\":[\"policy_data\"],"
 		"\"dst_path\":\"/aeterna\"}]}}");
-	static const char *const server_check[] = {
-		"CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:7002/healthcheck', timeout=4)", NULL
-	};
-	healthcheck(out, server_check, "5s", 30);
-	yaml_key(out, 4, "depends_on");
-	depends(out, "opal-fetcher", "service_started");
-	least_privilege(out);
-	yaml_kv(out, 4, "restart", "unless-stopped");
+	opal_service_tail(out, "import urllib.request; urllib.request.urlopen('http://localhost:7002/healthcheck', timeout=4)",
+			  "opal-fetcher", "service_started");
 
 	yaml_key(out, 2, "cedar-agent");
 	yaml_kv(out, 4, "image", OPAL_CEDAR_IMAGE);
@@ -283,14 +289,8 @@ static void opal_services(const struct deployment *d, struct strbuf *out, struct
 	yaml_kv(out, 6, "OPAL_POLICY_STORE_TYPE", "CEDAR");
 	yaml_kv(out, 6, "OPAL_INLINE_CEDAR_ENABLED", "true");
 	yaml_kv(out, 6, "OPAL_INLINE_CEDAR_CONFIG", "{\"addr\": \"0.0.0.0\", \"port\": 8180}");
-	static const char *const agent_check[] = {
-		"CMD", "python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:7000/healthcheck', timeout=4)", NULL
-	};
-	healthcheck(out, agent_check, "5s", 30);
-	yaml_key(out, 4, "depends_on");
-	depends(out, "opal-server", "service_healthy");
-	least_privilege(out);
-	yaml_kv(out, 4, "restart", "unless-stopped");
+	opal_service_tail(out, "import urllib.request; urllib.request.urlopen('http://localhost:7000/healthcheck', timeout=4)",
+			  "opal-server", "service_healthy");
 }
 
 void gen_compose(const struct deployment *d, struct strbuf *out)
