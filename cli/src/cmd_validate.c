@@ -200,6 +200,7 @@ int cmd_validate(int argc, char **argv)
 	size_t ntrees = 0;
 	char *config_text = NULL;
 	int io_errors = 0, rc = EXIT_OK;
+	bool rules_skipped = false;
 
 	if (nvalues) {
 		struct ytree *defaults = &trees[ntrees++];
@@ -252,6 +253,8 @@ int cmd_validate(int argc, char **argv)
 				if (d.len == before || !diag_count(&d, DIAG_ERROR)) {
 					struct rules_apis ra = { apis_given, apis, napis };
 					rules_check(merged, &ra, &d);
+				} else {
+					rules_skipped = true;
 				}
 			}
 		}
@@ -299,6 +302,9 @@ int cmd_validate(int argc, char **argv)
 	}
 
 	diag_sort(&d);
+	if (rules_skipped) /* last, after the errors it speaks of */
+		diag_add(&d, DIAG_NOTE, values[nvalues - 1], 0, 0,
+			 "the chart's cross-key rules were not checked; they run once the schema errors are fixed");
 	if (json)
 		print_json(&d);
 	else

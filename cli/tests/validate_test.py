@@ -88,6 +88,13 @@ def all_errors_in_one_run_with_source_line_and_caret():
         assert f"{p}:3:9: error: service.port: must be at least 1" in r.stdout, r.stdout
         assert "  replicaCount: many\n" in r.stdout and "\n                ^\n" in r.stdout, r.stdout
         assert "2 errors" in r.stderr, r.stderr
+        # the two caches break a rule too: rules wait for the schema errors, and say so
+        assert "are both true" not in r.stdout, r.stdout
+        assert r.stdout.endswith(f"{p}: note: the chart's cross-key rules were not checked; they run once the "
+                                 "schema errors are fixed\n"), r.stdout
+        p = write(d, "v.yaml", "dragonfly:\n  enabled: true\nvalkey:\n  enabled: true\n")
+        r = validate("-f", p)
+        assert r.returncode == 1 and "are both true" in r.stdout and "not checked" not in r.stdout, r.stdout
 
 
 @case
