@@ -142,7 +142,10 @@ def json_output_is_machine_readable():
         assert r.returncode == 1
         items = json.loads(r.stdout)
         assert items == [{"file": p, "line": 1, "column": 15, "severity": "error",
-                          "message": "replicaCount: must be an integer, not string", "path": "replicaCount"}], items
+                          "message": "replicaCount: must be an integer, not string", "path": "replicaCount"},
+                         {"file": p, "line": 0, "column": 0, "severity": "note",  # line 0: the whole file
+                          "message": "the chart's cross-key rules were not checked; they run once the schema "
+                                     "errors are fixed"}], items
         r = validate("--json", "-f", BASE, *api_args(BASE))
         assert r.returncode == 0 and json.loads(r.stdout) == [], r.stdout
 
