@@ -516,11 +516,16 @@ static int round_once(const struct deployment *d, const struct overrides *o, int
 		}
 		print_table(cs, n, diag_use_color(STDOUT_FILENO));
 	}
-	bool ok = true;
+	bool ok = true, none_reached = true;
 	for (size_t i = 0; i < n; i++) {
 		ok = ok && (!cs[i].required || cs[i].state == ST_UP);
+		none_reached = none_reached && (cs[i].state == ST_REFUSED || cs[i].state == ST_SKIPPED);
 		memset(cs[i].password, 0, sizeof(cs[i].password));
 	}
+	if (none_reached && d->target == TARGET_KUBERNETES && !json)
+		fprintf(stderr, "hint: nothing answered on localhost. For a Kubernetes release, forward the ports first, e.g.\n"
+				"  kubectl -n aeterna port-forward svc/aeterna 8080:8080\n"
+				"or point the checks at the cluster's endpoints (--server-url, --postgres-host, --cache-host, ...).\n");
 	return ok ? EXIT_OK : EXIT_FAILURE_;
 }
 

@@ -327,6 +327,21 @@ def watch_repeats_each_round_until_interrupted():
 
 
 @case
+def kubernetes_release_with_nothing_forwarded_gets_a_hint():
+    closed = free_port()
+    args = ("--server-url", f"http://127.0.0.1:{closed}", "--postgres-port", str(closed), "--cache-port", str(closed),
+            "--vector-url", f"http://127.0.0.1:{closed}", "--timeout", "500")
+    with tempfile.TemporaryDirectory() as d:
+        cfg = setup_config(d, "--target", "kubernetes")
+        r, _ = status("--config", cfg, *args)
+        assert r.returncode == 1 and "kubectl -n aeterna port-forward svc/aeterna 8080:8080" in r.stderr, r.stderr
+    with tempfile.TemporaryDirectory() as d:  # a compose stack publishes its ports itself: no hint
+        cfg = setup_config(d)
+        r, _ = status("--config", cfg, *args)
+        assert r.returncode == 1 and "port-forward" not in r.stderr, r.stderr
+
+
+@case
 def usage_errors_exit_2():
     r, _ = status("--timeout", "soon")
     assert r.returncode == 2 and "--timeout must be a number" in r.stderr, r.stderr
