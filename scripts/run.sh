@@ -16,16 +16,11 @@ build/aeterna setup --non-interactive --mode local --target kubernetes -o "$OUT/
 manifest="$OUT/aeterna-local.yaml"
 tmp=$(mktemp "$OUT/.render.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
-# Subcharts: the real ones when `helm dependency build charts/aeterna` has fetched them, else
-# the offline stand-ins (test doubles that only echo their values) in a staged copy.
-chart=charts/aeterna
-if ls charts/aeterna/charts/*.tgz >/dev/null 2>&1; then
-  subcharts="the real subcharts in charts/aeterna/charts/"
-else
-  chart=build/staged/aeterna
-  scripts/stage-chart.sh charts/aeterna "$chart" >/dev/null
-  subcharts="offline stand-ins for the subcharts (run 'helm dependency build charts/aeterna' for the real ones)"
-fi
+# The real subcharts at the versions Chart.lock pins, staged with the chart (stage-chart.sh takes
+# them from $AETERNA_SUBCHARTS, ../shared/subcharts or `helm dependency build`'s charts/aeterna/charts/).
+chart=build/staged/aeterna
+scripts/stage-chart.sh charts/aeterna "$chart"
+subcharts="the real subcharts pinned in charts/aeterna/Chart.lock"
 # The default bundles PostgreSQL as a CloudNativePG Cluster: render as for a cluster running the operator.
 if ! .tools/bin/helm3 template aeterna "$chart" -n aeterna -f "$OUT/setup/values.yaml" --kube-version 1.35.0 \
      --api-versions postgresql.cnpg.io/v1 >"$tmp"; then

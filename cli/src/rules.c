@@ -340,6 +340,23 @@ static void scaling(struct rc *c)
 		fail(c, "ingress.hosts", "ingress.hosts needs at least one host when ingress.enabled is true.");
 }
 
+/* Monitoring and VPA resources need their operators' APIs (after every other rule, as in the chart). */
+static void operators(struct rc *c)
+{
+	if (!on(c, "capabilityChecks"))
+		return;
+	bool prom = has_api(c, "monitoring.coreos.com/v1");
+	if (on(c, "metrics.serviceMonitor.enabled") && !prom)
+		fail(c, "metrics.serviceMonitor.enabled",
+		     "metrics.serviceMonitor.enabled needs the Prometheus Operator, and this cluster does not serve monitoring.coreos.com/v1: install it first (e.g. the kube-prometheus-stack chart), or set metrics.serviceMonitor.enabled=false.");
+	if (on(c, "postgresql.bundled.enabled") && on(c, "postgresql.bundled.monitoring.podMonitor") && !prom)
+		fail(c, "postgresql.bundled.monitoring.podMonitor",
+		     "postgresql.bundled.monitoring.podMonitor needs the Prometheus Operator, and this cluster does not serve monitoring.coreos.com/v1: install it first (e.g. the kube-prometheus-stack chart), or set postgresql.bundled.monitoring.podMonitor=false.");
+	if (on(c, "verticalPodAutoscaler.enabled") && !has_api(c, "autoscaling.k8s.io/v1"))
+		fail(c, "verticalPodAutoscaler.enabled",
+		     "verticalPodAutoscaler.enabled needs the Vertical Pod Autoscaler, and this cluster does not serve autoscaling.k8s.io/v1: install it first (kubernetes/autoscaler, vertical-pod-autoscaler), or set verticalPodAutoscaler.enabled=false.");
+}
+
 int rules_check(const struct ynode *values, const struct rules_apis *apis, struct diag_list *diags)
 {
 	struct rc c = { values, apis, diags, 0 };
@@ -356,5 +373,6 @@ int rules_check(const struct ynode *values, const struct rules_apis *apis, struc
 	llm(&c);
 	authorization(&c);
 	scaling(&c);
+	operators(&c);
 	return c.errors;
 }

@@ -1,6 +1,6 @@
-"""The chart as the tests render it: a staged copy with the stand-in subcharts (test doubles,
-tests/standin-charts/), because the real subcharts need the network. make test stages it once
-and passes AETERNA_STAGED_CHART; run alone, a test stages its own copy."""
+"""The chart as the tests render it: a staged copy with the real subcharts at the versions
+Chart.lock pins (scripts/stage-chart.sh). make test stages it once and passes
+AETERNA_STAGED_CHART; run alone, a test stages its own copy."""
 import atexit
 import os
 import shutil
@@ -23,4 +23,5 @@ def staged_chart():
 
 
 # What the test cluster serves: the operators the bundled services need.
-CLUSTER_APIS = ["--api-versions", "postgresql.cnpg.io/v1", "--api-versions", "psmdb.percona.com/v1"]
+CLUSTER_APIS = ["--api-versions", "postgresql.cnpg.io/v1", "--api-versions", "psmdb.percona.com/v1",
+                "--api-versions", "monitoring.coreos.com/v1", "--api-versions", "autoscaling.k8s.io/v1"]

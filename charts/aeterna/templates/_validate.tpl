@@ -230,6 +230,20 @@ Each rule fails the render with one sentence that names the key.
 {{- if and $v.ingress.enabled (not $v.ingress.hosts) -}}
 {{- fail "ingress.hosts needs at least one host when ingress.enabled is true." -}}
 {{- end -}}
+
+{{- /* Monitoring and VPA resources need their operators' APIs */ -}}
+{{- if $v.capabilityChecks -}}
+{{- $prom := .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" -}}
+{{- if and $v.metrics.serviceMonitor.enabled (not $prom) -}}
+{{- fail "metrics.serviceMonitor.enabled needs the Prometheus Operator, and this cluster does not serve monitoring.coreos.com/v1: install it first (e.g. the kube-prometheus-stack chart), or set metrics.serviceMonitor.enabled=false." -}}
+{{- end -}}
+{{- if and $pg.bundled.enabled $pg.bundled.monitoring.podMonitor (not $prom) -}}
+{{- fail "postgresql.bundled.monitoring.podMonitor needs the Prometheus Operator, and this cluster does not serve monitoring.coreos.com/v1: install it first (e.g. the kube-prometheus-stack chart), or set postgresql.bundled.monitoring.podMonitor=false." -}}
+{{- end -}}
+{{- if and $vpa.enabled (not (.Capabilities.APIVersions.Has "autoscaling.k8s.io/v1")) -}}
+{{- fail "verticalPodAutoscaler.enabled needs the Vertical Pod Autoscaler, and this cluster does not serve autoscaling.k8s.io/v1: install it first (kubernetes/autoscaler, vertical-pod-autoscaler), or set verticalPodAutoscaler.enabled=false." -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* (list key value purpose): fail when value is empty. */}}
