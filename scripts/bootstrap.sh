@@ -2,7 +2,8 @@
 # Installs everything the project needs, at pinned versions (tools/versions.env):
 #   - Debian packages (C toolchain and libraries) when missing;
 #   - into .tools/ (git-ignored): helm 3, helm 4, kubeconform, helm-unittest, kube-score,
-#     yamllint and the Kubernetes JSON schemas from the PyPI package kubernetes-validate.
+#     yamllint and the Kubernetes JSON schemas from the PyPI package kubernetes-validate;
+#   - kube-apiserver, kube-controller-manager, kubectl and etcd (scripts/build-k8s.sh).
 # Idempotent: a tool whose stamp matches its pinned version is not rebuilt, so a second run
 # with everything present takes seconds. Each failure prints one line naming what failed and
 # where its log is, then exits non-zero.
@@ -106,4 +107,7 @@ if ! fresh k8s-schemas "$schemas_key"; then
   stamp k8s-schemas "$schemas_key"
 fi
 
-say "tools ready in .tools/ (helm3 $HELM3_VERSION, helm4 $HELM4_VERSION, kubeconform $KUBECONFORM_VERSION, helm-unittest $HELM_UNITTEST_VERSION, kube-score $KUBE_SCORE_VERSION)"
+# --- Kubernetes control plane for the API-server tests (its own Go module, tools/k8s) --------
+bash "$ROOT/scripts/build-k8s.sh" || die "building the Kubernetes control plane failed (logs: .tools/logs/)"
+
+say "tools ready in .tools/ (helm3 $HELM3_VERSION, helm4 $HELM4_VERSION, kubeconform $KUBECONFORM_VERSION, helm-unittest $HELM_UNITTEST_VERSION, kube-score $KUBE_SCORE_VERSION, kubernetes $KUBERNETES_VERSION, etcd $ETCD_VERSION)"

@@ -11,7 +11,7 @@
 
 #define POSTGRES_IMAGE "postgres:17.6-alpine"
 #define DRAGONFLY_IMAGE "docker.dragonflydb.io/dragonflydb/dragonfly:v1.37.0"
-#define VALKEY_IMAGE "valkey/valkey:9.0.3-alpine"
+#define VALKEY_IMAGE "valkey/valkey:9.0.2-alpine"
 #define QDRANT_IMAGE "qdrant/qdrant:v1.15.4"
 #define WEAVIATE_IMAGE "cr.weaviate.io/semitechnologies/weaviate:1.37.6"
 #define MONGODB_IMAGE "mongodb/mongodb-atlas-local:8.0"

@@ -340,6 +340,64 @@ static void scaling(struct rc *c)
 		fail(c, "ingress.hosts", "ingress.hosts needs at least one host when ingress.enabled is true.");
 }
 
+/* True when seq (a list of names, or of {name: …} maps when maps is true) holds name. */
+static bool lists_name(const struct ynode *seq, const char *name, bool maps)
+{
+	for (size_t i = 0; seq && seq->kind == Y_SEQ && i < seq->len; i++) {
+		const struct ynode *it = seq->items[i];
+		if (maps)
+			it = ynode_path(it, "name");
+		if (it && it->kind != Y_SEQ && it->kind != Y_MAP && it->text && !strcmp(it->text, name))
+			return true;
+	}
+	return false;
+}
+
+/* The dragonfly, qdrant and weaviate charts read neither global.imageRegistry nor
+ * global.imagePullSecrets: their own keys must follow them. */
+static void subchart_images(struct rc *c)
+{
+	char reg[512];
+	snprintf(reg, sizeof(reg), "%s", str(c, "global.imageRegistry"));
+	size_t rl = strlen(reg);
+	while (rl && reg[rl - 1] == '/')
+		reg[--rl] = '\0';
+	if (rl) {
+		static const struct { const char *sub, *key, *path; } repos[] = {
+			{ "dragonfly", "dragonfly.image.repository", "dragonflydb/dragonfly" },
+			{ "qdrant", "qdrant.image.repository", "qdrant/qdrant" },
+		};
+		for (size_t i = 0; i < sizeof(repos) / sizeof(repos[0]); i++) {
+			char en[64];
+			snprintf(en, sizeof(en), "%s.enabled", repos[i].sub);
+			const char *repo = str(c, repos[i].key);
+			if (on(c, en) && !(strncmp(repo, reg, rl) == 0 && repo[rl] == '/'))
+				fail(c, repos[i].key,
+				     "global.imageRegistry (%s) does not reach the %s subchart, which reads only its own image settings: set %s to %s/%s.",
+				     reg, repos[i].sub, repos[i].key, reg, repos[i].path);
+		}
+		if (on(c, "weaviate.enabled") && strcmp(str(c, "weaviate.image.registry"), reg))
+			fail(c, "weaviate.image.registry",
+			     "global.imageRegistry (%s) does not reach the weaviate subchart, which reads only its own image settings: set weaviate.image.registry to %s.",
+			     reg, reg);
+	}
+	const struct ynode *secrets = at(c, "global.imagePullSecrets");
+	for (size_t i = 0; secrets && secrets->kind == Y_SEQ && i < secrets->len; i++) {
+		const char *name = secrets->items[i]->text;
+		if (!name || secrets->items[i]->kind == Y_SEQ || secrets->items[i]->kind == Y_MAP)
+			continue;
+		if (on(c, "dragonfly.enabled") && !lists_name(at(c, "dragonfly.imagePullSecrets"), name, true))
+			fail(c, "dragonfly.imagePullSecrets",
+			     "global.imagePullSecrets does not reach the dragonfly subchart, which reads only its own list: add {name: %s} to dragonfly.imagePullSecrets.", name);
+		if (on(c, "qdrant.enabled") && !lists_name(at(c, "qdrant.imagePullSecrets"), name, true))
+			fail(c, "qdrant.imagePullSecrets",
+			     "global.imagePullSecrets does not reach the qdrant subchart, which reads only its own list: add {name: %s} to qdrant.imagePullSecrets.", name);
+		if (on(c, "weaviate.enabled") && !lists_name(at(c, "weaviate.image.pullSecrets"), name, false))
+			fail(c, "weaviate.image.pullSecrets",
+			     "global.imagePullSecrets does not reach the weaviate subchart, which reads only its own list: add %s to weaviate.image.pullSecrets.", name);
+	}
+}
+
 /* Monitoring and VPA resources need their operators' APIs (after every other rule, as in the chart). */
 static void operators(struct rc *c)
 {
@@ -373,6 +431,7 @@ int rules_check(const struct ynode *values, const struct rules_apis *apis, struc
 	llm(&c);
 	authorization(&c);
 	scaling(&c);
+	subchart_images(&c);
 	operators(&c);
 	return c.errors;
 }

@@ -79,16 +79,20 @@ password's Secret (external only; used by the helm test, never by the server).
 kind: dragonfly
 host: {{ printf "%s.%s.svc" (include "aeterna.subchartFullname" (list . "dragonfly")) .Release.Namespace | quote }}
 port: {{ dig "service" "port" 6379 $v.dragonfly }}
+{{- /* the container listens on 6379 whatever the Service port (NetworkPolicies select pod ports) */}}
+podPort: 6379
 podName: {{ include "aeterna.subchartName" (list . "dragonfly") | quote }}
 {{- else if $v.valkey.enabled -}}
 kind: valkey
 host: {{ printf "%s.%s.svc" (include "aeterna.subchartFullname" (list . "valkey")) .Release.Namespace | quote }}
 port: {{ dig "service" "port" 6379 $v.valkey }}
+podPort: {{ dig "service" "port" 6379 $v.valkey }}
 podName: {{ include "aeterna.subchartName" (list . "valkey") | quote }}
 {{- else -}}
 kind: external
 host: {{ $v.cache.external.host | quote }}
 port: {{ $v.cache.external.port }}
+podPort: {{ $v.cache.external.port }}
 {{- if $v.cache.external.existingSecret }}
 secretName: {{ $v.cache.external.existingSecret | quote }}
 secretKey: {{ $v.cache.external.existingSecretPasswordKey | quote }}
@@ -118,6 +122,11 @@ db: {{ $v.cache.external.db }}
 {{- $v.vector.weaviate.url -}}
 {{- end -}}
 {{- end -}}
+{{- end -}}
+
+{{/* Secret holding the bundled Weaviate's API key (the weaviate chart reads it through envSecrets). */}}
+{{- define "aeterna.weaviate.keySecret" -}}
+{{- dig "envSecrets" "AUTHENTICATION_APIKEY_ALLOWED_KEYS" "weaviate-apikey" .Values.weaviate -}}
 {{- end -}}
 
 {{/* HTTP URL of the bundled Qdrant's REST port (readiness checks). */}}
@@ -168,4 +177,13 @@ tests, plus the given OPAL components when OPAL is on. Arguments: (list ctx opal
       - key: app.kubernetes.io/component
         operator: In
         values: {{ toJson $components }}
+{{- end -}}
+
+{{/* Egress rule for DNS (any destination, port 53), for the policies of the bundled services. */}}
+{{- define "aeterna.dnsEgress" -}}
+- ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
 {{- end -}}

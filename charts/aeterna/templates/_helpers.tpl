@@ -132,6 +132,8 @@ Returns a YAML list of dicts.
 {{- $out = append $out (dict "env" "PINECONE_API_KEY" "value" $v.vector.pinecone.apiKey "existingSecret" $v.vector.pinecone.existingSecret "key" $v.vector.pinecone.existingSecretKey "path" "vector.pinecone.apiKey") -}}
 {{- else if eq $b "databricks" -}}
 {{- $out = append $out (dict "env" "DATABRICKS_TOKEN" "value" $v.vector.databricks.token "existingSecret" $v.vector.databricks.existingSecret "key" $v.vector.databricks.existingSecretKey "path" "vector.databricks.token") -}}
+{{- else if and (eq $b "weaviate") $v.weaviate.enabled -}}
+{{- $out = append $out (dict "env" "WEAVIATE_API_KEY" "value" "" "existingSecret" (include "aeterna.weaviate.keySecret" .) "key" "AUTHENTICATION_APIKEY_ALLOWED_KEYS" "path" "weaviate.envSecrets") -}}
 {{- else if eq $b "weaviate" -}}
 {{- $out = append $out (dict "env" "WEAVIATE_API_KEY" "value" $v.vector.weaviate.apiKey "existingSecret" $v.vector.weaviate.existingSecret "key" $v.vector.weaviate.existingSecretKey "path" "vector.weaviate.apiKey") -}}
 {{- else if and (eq $b "mongodb") $v.vector.mongodb.bundled.enabled -}}

@@ -231,6 +231,33 @@ Each rule fails the render with one sentence that names the key.
 {{- fail "ingress.hosts needs at least one host when ingress.enabled is true." -}}
 {{- end -}}
 
+{{- /* Registry mirror and pull secrets: the dragonfly, qdrant and weaviate charts read only their own image keys */ -}}
+{{- $reg := $v.global.imageRegistry | default "" | trimSuffix "/" -}}
+{{- if $reg -}}
+{{- if and $v.dragonfly.enabled (not (hasPrefix (printf "%s/" $reg) (toString (dig "image" "repository" "" $v.dragonfly)))) -}}
+{{- fail (printf "global.imageRegistry (%s) does not reach the dragonfly subchart, which reads only its own image settings: set dragonfly.image.repository to %s/dragonflydb/dragonfly." $reg $reg) -}}
+{{- end -}}
+{{- if and $v.qdrant.enabled (not (hasPrefix (printf "%s/" $reg) (toString (dig "image" "repository" "" $v.qdrant)))) -}}
+{{- fail (printf "global.imageRegistry (%s) does not reach the qdrant subchart, which reads only its own image settings: set qdrant.image.repository to %s/qdrant/qdrant." $reg $reg) -}}
+{{- end -}}
+{{- if and $v.weaviate.enabled (ne (toString (dig "image" "registry" "" $v.weaviate)) $reg) -}}
+{{- fail (printf "global.imageRegistry (%s) does not reach the weaviate subchart, which reads only its own image settings: set weaviate.image.registry to %s." $reg $reg) -}}
+{{- end -}}
+{{- end -}}
+{{- range $secret := $v.global.imagePullSecrets | default list -}}
+{{- range $sub := list "dragonfly" "qdrant" -}}
+{{- $sv := index $v $sub -}}
+{{- $names := list -}}
+{{- range (dig "imagePullSecrets" list $sv) }}{{ $names = append $names (kindIs "map" . | ternary (get (kindIs "map" . | ternary . dict) "name") .) }}{{ end -}}
+{{- if and $sv.enabled (not (has $secret $names)) -}}
+{{- fail (printf "global.imagePullSecrets does not reach the %s subchart, which reads only its own list: add {name: %s} to %s.imagePullSecrets." $sub $secret $sub) -}}
+{{- end -}}
+{{- end -}}
+{{- if and $v.weaviate.enabled (not (has $secret (dig "image" "pullSecrets" list $v.weaviate))) -}}
+{{- fail (printf "global.imagePullSecrets does not reach the weaviate subchart, which reads only its own list: add %s to weaviate.image.pullSecrets." $secret) -}}
+{{- end -}}
+{{- end -}}
+
 {{- /* Monitoring and VPA resources need their operators' APIs */ -}}
 {{- if $v.capabilityChecks -}}
 {{- $prom := .Capabilities.APIVersions.Has "monitoring.coreos.com/v1" -}}
