@@ -8,17 +8,24 @@ Usage: check-manifests.py CHART MANIFEST [VALUES]
   (exceptions by name: RESTRICTED_EXCEPTIONS).
 - every Service is ClusterIP (nothing reachable from outside the cluster by default), every
   image pinned (a tag other than latest, or a digest).
-- For charts/aeterna: the server container gets only environment variables the server reads
-  (the contract in charts/aeterna/server-env.txt), from env and from its ConfigMap, and no
+- For charts/aeterna, the server's boot contract (charts/aeterna/server-env.txt, read by
+  scripts/server_contract.py) on every server and migration container, as the kubelet would
+  build its environment (env, envFrom, ConfigMaps and Secrets of the render): only variables the
+  server reads, none it ignores at this tag, secrets only from Secrets, every variable it needs
+  to boot present, values well formed (e.g. the local KMS key decodes to 32 bytes); and no
   Service links (which would add AETERNA_*-looking variables).
 - with VALUES setting global.imageRegistry / global.imagePullSecrets: every image of every pod
   (subcharts included) comes from that registry and every pod carries those pull secrets.
 Prints one line per problem and exits 1 when there is any.
 """
+import base64
 import os
 import sys
 
 import yaml
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import server_contract  # noqa: E402
 
 POD_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "Job", "ReplicaSet"}
 # Pods that cannot meet "restricted" through any value of their chart, by name suffix. Each is
@@ -77,29 +84,54 @@ def check_restricted(name, spec, problems):
         problems.append(f"{name}: uses host namespaces")
 
 
+def container_env(c, configmaps, secrets):
+    """{name: (value or None, source)} of a container, as the kubelet would build it."""
+    env = {}
+    for src in c.get("envFrom") or []:
+        if "configMapRef" in src:
+            for k, v in (configmaps.get(src["configMapRef"]["name"]) or {}).items():
+                env[k] = (str(v), "configmap")
+        elif "secretRef" in src:
+            data = secrets.get(src["secretRef"]["name"])
+            for k, v in (data or {}).items():
+                env[k] = (v, "secret")
+    for e in c.get("env") or []:
+        vf = e.get("valueFrom")
+        if vf is None:
+            env[e["name"]] = (str(e.get("value", "")), "inline")
+        elif "secretKeyRef" in vf:
+            ref = vf["secretKeyRef"]
+            env[e["name"]] = ((secrets.get(ref["name"]) or {}).get(ref["key"]), "secret")
+        elif "configMapKeyRef" in vf:
+            ref = vf["configMapKeyRef"]
+            cm = configmaps.get(ref["name"])
+            env[e["name"]] = (None if cm is None else cm.get(ref["key"]), "configmap")
+        else:
+            env[e["name"]] = (None, "fieldRef")
+    return env
+
+
 def check_server_env(chart, docs, problems):
     contract_file = os.path.join(chart, "server-env.txt")
     if not os.path.exists(contract_file):
         return
-    with open(contract_file, encoding="utf-8") as f:
-        allowed = {l.strip() for l in f if l.strip() and not l.startswith("#")}
+    contract = server_contract.load(contract_file)
     configmaps = {d["metadata"]["name"]: d.get("data") or {} for d in docs if d.get("kind") == "ConfigMap"}
+    secrets = {}
+    for d in docs:
+        if d.get("kind") == "Secret":
+            data = {k: base64.b64decode(v).decode("utf-8", "replace") for k, v in (d.get("data") or {}).items()}
+            data.update(d.get("stringData") or {})
+            secrets[d["metadata"]["name"]] = data
     for doc in docs:
         for name, spec in pod_specs(doc):
             servers = [c for c in spec.get("containers") or [] if c["name"] in ("server", "migrate")]
             if servers and spec.get("enableServiceLinks") is not False:
                 problems.append(f"{name}: enableServiceLinks is not false (Service env vars would reach the server)")
-            for c in spec.get("containers") or []:
-                if c["name"] not in ("server", "migrate"):
-                    continue
-                names = [e["name"] for e in c.get("env") or []]
-                for src in c.get("envFrom") or []:
-                    ref = (src.get("configMapRef") or {}).get("name")
-                    if ref in configmaps:
-                        names += list(configmaps[ref])
-                for n in names:
-                    if n not in allowed:
-                        problems.append(f"{name}/{c['name']}: sets {n}, which the server does not read")
+            for c in servers:
+                env = container_env(c, configmaps, secrets)
+                for p in contract.check(env, c["name"]):
+                    problems.append(f"{name}/{c['name']}: {p}")
 
 
 def check_global(values_file, docs, problems):

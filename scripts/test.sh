@@ -157,6 +157,10 @@ for chart in "${CHARTS[@]}"; do
 done
 counts
 
+suite "server boot contract (charts/aeterna/server-env.txt): the check reports each kind of breach"
+tap_suite "contract" tests/contract/server_contract_test.py
+counts
+
 # --- bad values: each must fail to render with its expected message ---------------------
 suite "bad values (must fail with the expected message)"
 bad_case() { # chart base case helm

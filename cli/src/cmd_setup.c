@@ -424,7 +424,8 @@ int cmd_setup(int argc, char **argv)
 	model_init(&d);
 	model_init(&prev);
 	struct diag_list diags = {0};
-	struct output outs[4];
+	struct output outs[5];
+	char kms_key[45] = ""; /* the compose stack's local KMS key; wiped at the end */
 	size_t nouts = 0;
 	int rc = EXIT_USAGE;
 	bool non_interactive = false, reconfigure = false, do_show = false, do_validate = false,
@@ -621,6 +622,38 @@ int cmd_setup(int argc, char **argv)
 		gen_compose(&d, &outs[nouts].text);
 		gen_compose(&masked, &outs[nouts].shown);
 		nouts++;
+		/* .env: the compose stack's secrets. The KMS key is read back from an existing .env
+		 * (a new one would make the tenant secrets already stored unreadable). */
+		char *env_path = path_join(dir, ".env"), *env_old = NULL;
+		int e = 0;
+		if (env_path && read_file(env_path, &env_old, NULL, &e, &err) < 0 && e != ENOENT) {
+			fprintf(stderr, "aeterna setup: %s\n", err.msg);
+			free(env_path);
+			model_free(&masked);
+			goto out;
+		}
+		if (!env_old || dotenv_kms_key(env_old, kms_key) < 0) {
+			if (env_old && strstr(env_old, "AETERNA_LOCAL_KMS_KEY=")) {
+				fprintf(stderr, "aeterna setup: %s: AETERNA_LOCAL_KMS_KEY is not the standard base64 of 32 bytes; "
+						"fix or remove that line (a new key cannot read the tenant secrets already stored)\n", env_path);
+				free(env_old);
+				free(env_path);
+				model_free(&masked);
+				goto out;
+			}
+			if (kms_key_generate(kms_key) < 0) {
+				fprintf(stderr, "aeterna setup: cannot generate a KMS key: %s\n", strerror(errno));
+				free(env_old);
+				free(env_path);
+				model_free(&masked);
+				goto out;
+			}
+		}
+		free(env_old);
+		outs[nouts] = (struct output){ ".env", env_path, {0}, {0}, 0600, true, true };
+		gen_dotenv(&d, kms_key, &outs[nouts].text);
+		gen_dotenv(&masked, "********", &outs[nouts].shown);
+		nouts++;
 	}
 	outs[nouts] = (struct output){ ".aeterna/config.toml", path_join(dir, ".aeterna/config.toml"), {0}, {0}, 0600, true, false };
 	gen_config_toml(&d, &outs[nouts].text);
@@ -728,8 +761,8 @@ int cmd_setup(int argc, char **argv)
 	}
 	/* all files in one batch: nothing is replaced unless every new file could be written */
 	struct atomic_batch batch = {0};
-	size_t staged_of[4];
-	bool staged[4] = { false };
+	size_t staged_of[sizeof(outs) / sizeof(outs[0])];
+	bool staged[sizeof(outs) / sizeof(outs[0])] = { false };
 	for (size_t i = 0; i < nouts; i++) {
 		char *cur = NULL;
 		if (read_file(outs[i].path, &cur, NULL, NULL, NULL) == 0 && !strcmp(cur, strbuf_str(&outs[i].text))) {
@@ -790,5 +823,6 @@ out:
 	model_free(&given);
 	model_free(&d);
 	model_free(&prev);
+	kms_key_wipe(kms_key, sizeof(kms_key));
 	return rc;
 }

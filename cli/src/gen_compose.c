@@ -41,6 +41,17 @@ static void env_add(struct env *e, size_t *n, const char *name, const char *valu
 	(*n)++;
 }
 
+/* A secret: a reference to the variable of the same name in .env (gen_dotenv), which docker
+ * compose reads from the project directory; compose refuses to start when it is missing. */
+static void env_secret(struct env *e, size_t *n, const char *name, const char *dotenv_name)
+{
+	if (*n == MAX_ENV)
+		return;
+	e[*n] = (struct env){ .name = name };
+	strbuf_printf(&e[*n].value, "${%s:?%s is missing from .env: run aeterna setup}", dotenv_name, dotenv_name);
+	(*n)++;
+}
+
 static void env_free(struct env *e, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -71,7 +82,7 @@ static size_t pg_env(const struct deployment *d, struct env *e, size_t n)
 		env_add(e, &n, "PG_USERNAME", d->pg_user);
 	}
 	if (d->pg_password && *d->pg_password)
-		env_add(e, &n, "PG_PASSWORD", d->pg_password);
+		env_secret(e, &n, "PG_PASSWORD", "PG_PASSWORD");
 	return n;
 }
 
@@ -84,33 +95,24 @@ static size_t server_env(const struct deployment *d, struct env *e)
 		env_add(e, &n, "AETERNA_SYNC_ENABLED", "true");
 	}
 	env_add(e, &n, "RUST_LOG", "info");
+	env_add(e, &n, "NO_COLOR", "1");
+	/* the config directory must exist (a tmpfs, see hardening); the knowledge repo must be writable */
+	env_add(e, &n, "AETERNA_CONFIG_PATH", "/app/config");
+	env_add(e, &n, "AETERNA_KNOWLEDGE_REPO_PATH", "/var/lib/aeterna/knowledge-repo");
+	env_add(e, &n, "AETERNA_KMS_PROVIDER", "local");
+	env_secret(e, &n, "AETERNA_LOCAL_KMS_KEY", "AETERNA_LOCAL_KMS_KEY");
 	n = pg_env(d, e, n);
 	env_add(e, &n, "RD_HOST", d->cache == CACHE_VALKEY ? "valkey" : d->cache == CACHE_DRAGONFLY ? "dragonfly" : d->cache_host);
 	env_addi(e, &n, "RD_PORT", d->cache_port);
 	if (d->mode == MODE_REMOTE)
 		return n;
-	env_add(e, &n, "VECTOR_BACKEND", vector_server_name(d->vector));
-	/* bundled backends are reached by their compose service name */
-	static const char *const bundled_url[] = {
-		[VB_QDRANT] = "http://qdrant:6334",
-		[VB_WEAVIATE] = "http://weaviate:8080",
-		[VB_MONGODB] = "mongodb://mongodb:27017/?directConnection=true",
-	};
-	const char *section;
-	const struct backend_setting *set = vector_settings(d->vector, &section);
-	for (bool first = true; set->flag; set++, first = false) {
-		const char *v = first && model_vector_bundled(d) ? bundled_url[d->vector] : model_text(d, set->flag);
-		if (!set->optional || *v)
-			env_add(e, &n, set->env, v);
-	}
-	if (d->vector == VB_MONGODB)
-		env_add(e, &n, "MONGODB_DATABASE", "aeterna"); /* the chart's default, stated for compose */
+	/* The vector store runs for future server versions: 0.8.0-rc.12 reads none of its settings. */
 	switch (d->llm) {
 	case LLM_OPENAI:
 	case LLM_OPENAI_COMPATIBLE:
 		env_add(e, &n, "AETERNA_LLM_PROVIDER", "openai");
-		if (d->llm_api_key && *d->llm_api_key)
-			env_add(e, &n, "OPENAI_API_KEY", d->llm_api_key);
+		/* the server does not boot without the variable (gen_dotenv: a placeholder when keyless) */
+		env_secret(e, &n, "OPENAI_API_KEY", "OPENAI_API_KEY");
 		env_add(e, &n, "AETERNA_OPENAI_MODEL", d->llm_model);
 		env_add(e, &n, "AETERNA_OPENAI_EMBEDDING_MODEL", d->llm_embedding_model);
 		if (d->llm == LLM_OPENAI_COMPATIBLE)
@@ -233,7 +235,8 @@ static void hardening(struct strbuf *out)
 {
 	yaml_kv(out, 4, "user", "1000:1000");
 	yaml_kv_bool(out, 4, "read_only", true);
-	strbuf_puts(out, "    tmpfs:\n      - \"/tmp\"\n      - \"/app/config:uid=1000,gid=1000\"\n");
+	strbuf_puts(out, "    tmpfs:\n      - \"/tmp\"\n      - \"/app/config:uid=1000,gid=1000\"\n"
+			 "      - \"/var/lib/aeterna:uid=1000,gid=1000\"\n      - \"/home/aeterna/.cache:uid=1000,gid=1000\"\n");
 	least_privilege(out);
 }
 
@@ -251,7 +254,7 @@ static void opal_service_tail(struct strbuf *out, const char *python_check, cons
 
 /* The OPAL server (published for `aeterna status`), the fetcher it takes data from and a Cedar
  * agent. On this single-machine stack OPAL runs without tokens: nothing but loopback reaches it. */
-static void opal_services(const struct deployment *d, struct strbuf *out, struct env *e)
+static void opal_services(struct strbuf *out, struct env *e)
 {
 	yaml_key(out, 2, "opal-fetcher");
 	yaml_kv(out, 4, "image", OPAL_FETCHER_IMAGE);
@@ -259,12 +262,7 @@ static void opal_services(const struct deployment *d, struct strbuf *out, struct
 	env_add(e, &n, "HOST", "0.0.0.0");
 	env_add(e, &n, "PORT", "8080");
 	env_add(e, &n, "RUST_LOG", "info");
-	struct strbuf url = {0};
-	fetcher_database_url(d, &url);
-	env_add(e, &n, "DATABASE_URL", strbuf_str(&url));
-	if (strbuf_failed(&url))
-		out->failed = true;
-	strbuf_free(&url);
+	env_secret(e, &n, "DATABASE_URL", "OPAL_FETCHER_DATABASE_URL");
 	emit_env(out, e, n);
 	yaml_key(out, 4, "depends_on"); /* its tables exist once the migration ran */
 	depends(out, "migrate", "service_completed_successfully");
@@ -306,7 +304,8 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 		"# Start: docker compose up -d    Check: aeterna status (or curl http://localhost:8080/health)\n"
 		"# Bundled services are published on 127.0.0.1 only; if a port is taken, change its left side\n"
 		"# and tell aeterna status (e.g. --postgres-port).\n"
-		"# This file holds credentials: keep it private (mode 0600).\n");
+		"# Secrets (the tenant-secret KMS key, passwords, API keys) are in .env next to this file\n"
+		"# (mode 0600), which docker compose reads; this file only refers to them.\n");
 	yaml_kv(out, 0, "name", "aeterna");
 	yaml_key(out, 0, "services");
 
@@ -346,7 +345,7 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 		size_t pn = 0;
 		env_add(e, &pn, "POSTGRES_DB", "aeterna");
 		env_add(e, &pn, "POSTGRES_USER", "aeterna");
-		env_add(e, &pn, "POSTGRES_PASSWORD", d->pg_password);
+		env_secret(e, &pn, "POSTGRES_PASSWORD", "PG_PASSWORD");
 		emit_env(out, e, pn);
 		static const char *const p[] = { "127.0.0.1:5432:5432", NULL };
 		ports(out, p);
@@ -407,7 +406,7 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 	}
 
 	if (d->opal == 1)
-		opal_services(d, out, e);
+		opal_services(out, e);
 
 	if (pg_bundled(d) || cache_bundled || vector_bundled) {
 		yaml_key(out, 0, "volumes");
@@ -417,5 +416,47 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 			strbuf_puts(out, "  cache-data: {}\n");
 		if (vector_bundled)
 			strbuf_puts(out, "  vector-data: {}\n");
+	}
+}
+
+/* Appends NAME='value' (or a double-quoted form when the value holds a quote) as docker compose
+ * reads .env files: single quotes are literal; in double quotes \\, \" and \$ are escapes. */
+static void dotenv_line(struct strbuf *out, const char *name, const char *value)
+{
+	if (!strchr(value, '\'') && !strchr(value, '\n')) {
+		strbuf_printf(out, "%s='%s'\n", name, value);
+		return;
+	}
+	strbuf_printf(out, "%s=\"", name);
+	for (const char *p = value; *p; p++) {
+		if (*p == '\\' || *p == '"' || *p == '$')
+			strbuf_putc(out, '\\');
+		if (*p == '\n')
+			strbuf_puts(out, "\\n");
+		else
+			strbuf_putc(out, *p);
+	}
+	strbuf_puts(out, "\"\n");
+}
+
+void gen_dotenv(const struct deployment *d, const char *kms_key, struct strbuf *out)
+{
+	strbuf_puts(out,
+		"# Secrets of the docker-compose stack, written by `aeterna setup` (" AETERNA_VERSION ").\n"
+		"# docker compose reads this file from the project directory. Keep it private (mode 0600)\n"
+		"# and out of version control. AETERNA_LOCAL_KMS_KEY encrypts the tenant secrets stored in\n"
+		"# PostgreSQL: `aeterna setup` keeps it on every re-run; losing it loses those secrets.\n");
+	dotenv_line(out, "AETERNA_LOCAL_KMS_KEY", kms_key);
+	if (d->pg_password && *d->pg_password)
+		dotenv_line(out, "PG_PASSWORD", d->pg_password);
+	if (d->mode != MODE_REMOTE && (d->llm == LLM_OPENAI || d->llm == LLM_OPENAI_COMPATIBLE))
+		dotenv_line(out, "OPENAI_API_KEY", d->llm_api_key && *d->llm_api_key ? d->llm_api_key : "not-needed");
+	if (d->opal == 1) {
+		struct strbuf url = {0};
+		fetcher_database_url(d, &url);
+		dotenv_line(out, "OPAL_FETCHER_DATABASE_URL", strbuf_str(&url));
+		if (strbuf_failed(&url))
+			out->failed = true;
+		strbuf_free(&url);
 	}
 }

@@ -36,6 +36,16 @@ const char *model_text(const struct deployment *d, const char *flag);
 void gen_values(const struct deployment *d, struct strbuf *out);
 /* docker-compose.yaml (docker-compose target). */
 void gen_compose(const struct deployment *d, struct strbuf *out);
+/* .env next to docker-compose.yaml: the stack's secrets, which the compose file only refers to
+ * (${NAME}). kms_key is the local tenant-secret key (standard base64 of 32 bytes). */
+void gen_dotenv(const struct deployment *d, const char *kms_key, struct strbuf *out);
+/* Reads AETERNA_LOCAL_KMS_KEY back from an existing .env text into key[45] (a valid key only:
+ * standard base64 of exactly 32 bytes). Returns 0 when found, -1 otherwise. */
+int dotenv_kms_key(const char *text, char key[45]);
+/* A new key: 32 bytes from getrandom, standard base64, into key[45]. Returns 0, or -1 (errno). */
+int kms_key_generate(char key[45]);
+/* Zeroes n bytes at p (key material), in a way the compiler does not remove. */
+void kms_key_wipe(void *p, size_t n);
 /* .aeterna/config.toml: every relevant answer, secrets included (the file is mode 0600). */
 void gen_config_toml(const struct deployment *d, struct strbuf *out);
 /* opencode.json: existing (may be NULL) is the current file's text; the `mcp.aeterna` entry is

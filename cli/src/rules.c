@@ -340,6 +340,32 @@ static void scaling(struct rc *c)
 		fail(c, "ingress.hosts", "ingress.hosts needs at least one host when ingress.enabled is true.");
 }
 
+/* The tenant-secret KMS and the platform secret provider (server boot steps 6 and 10). The check
+ * of an existing KMS Secret's content needs the cluster and is the chart's alone. */
+static void boot_contract(struct rc *c)
+{
+	if (eq(c, "kms.provider", "aws")) {
+		if (!on(c, "kms.aws.keyArn"))
+			fail(c, "kms.aws.keyArn", "kms.aws.keyArn is required for kms.provider aws: the server does not boot without its KMS key.");
+		if (!on(c, "kms.aws.region"))
+			fail(c, "kms.aws.region", "kms.aws.region is required for kms.provider aws: the server sets no region itself, and its KMS self-test at boot fails without one.");
+		if (on(c, "kms.aws.roleArn") && !on(c, "serviceAccount.create"))
+			fail(c, "kms.aws.roleArn", "kms.aws.roleArn annotates the chart's ServiceAccount, and serviceAccount.create is false: annotate your own ServiceAccount and clear kms.aws.roleArn, or set serviceAccount.create=true.");
+	}
+	if (eq(c, "secretProvider.type", "vault")) {
+		required(c, "secretProvider.vault.addr", "secretProvider.type vault (the server does not boot without it)");
+		if (on(c, "secretProvider.vault.addr"))
+			check_url(c, "secretProvider.vault.addr");
+		required(c, "secretProvider.vault.existingSecret", "secretProvider.type vault (the Vault token; this provider has no Kubernetes login)");
+	}
+	if (eq(c, "server.environment", "production")) {
+		if (!eq(c, "kms.provider", "aws"))
+			fail(c, "kms.provider", "server.environment is production, and the server refuses to boot in production with a local KMS key: set kms.provider=aws with kms.aws.keyArn and kms.aws.region.");
+		if (!eq(c, "secretProvider.type", "vault"))
+			fail(c, "secretProvider.type", "server.environment is production, and the server refuses to boot in production without the Vault secret provider: set secretProvider.type=vault with secretProvider.vault.addr and secretProvider.vault.existingSecret.");
+	}
+}
+
 /* True when seq (a list of names, or of {name: …} maps when maps is true) holds name. */
 static bool lists_name(const struct ynode *seq, const char *name, bool maps)
 {
@@ -431,6 +457,7 @@ int rules_check(const struct ynode *values, const struct rules_apis *apis, struc
 	llm(&c);
 	authorization(&c);
 	scaling(&c);
+	boot_contract(&c);
 	subchart_images(&c);
 	operators(&c);
 	return c.errors;

@@ -16,6 +16,7 @@ import concurrent.futures
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -37,8 +38,10 @@ with open(os.path.join(CHART, "values.schema.json"), encoding="utf-8") as f:
     VALUES_SCHEMA = json.load(f)
 with open(os.path.join(ROOT, "schemas", "compose-spec.json"), encoding="utf-8") as f:
     COMPOSE_SCHEMA = json.load(f)
-with open(os.path.join(CHART, "server-env.txt"), encoding="utf-8") as f:
-    SERVER_ENV = {l.strip() for l in f if l.strip() and not l.startswith("#")}
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import server_contract  # noqa: E402
+
+SERVER_CONTRACT = server_contract.load(os.path.join(CHART, "server-env.txt"))
 
 VECTORS = {
     "qdrant-bundled": ["--vector-backend", "qdrant", "--vector-deployment", "bundled"],
@@ -111,7 +114,36 @@ PUBLISHED = {"postgres": "127.0.0.1:5432:5432", "dragonfly": "127.0.0.1:6379:637
              "opal-server": "127.0.0.1:7002:7002"}
 
 
-def check_compose_stack(compose, combo):
+def read_dotenv(path):
+    """The .env setup writes: NAME='literal' or NAME="with \\ escapes"."""
+    out = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if not line or line.startswith("#"):
+                continue
+            name, _, v = line.partition("=")
+            if v[:1] == "'" and v.endswith("'"):
+                v = v[1:-1]
+            elif v[:1] == '"' and v.endswith('"'):
+                v = re.sub(r"\\(.)", lambda m: "\n" if m.group(1) == "n" else m.group(1), v[1:-1])
+            out[name] = v
+    return out
+
+
+def resolve_env(environment, dotenv):
+    """{name: (value, source)} of a compose service: ${NAME:?…} comes from .env (a secret)."""
+    env = {}
+    for k, v in (environment or {}).items():
+        m = re.fullmatch(r"\$\{([A-Z0-9_]+)(:\?[^}]*)?\}", str(v))
+        if m:
+            env[k] = (dotenv.get(m.group(1)), "secret")
+        else:
+            env[k] = (str(v).replace("$$", "$"), "inline")
+    return env
+
+
+def check_compose_stack(compose, combo, dotenv):
     """Ports on loopback only (and where status looks), dependencies that exist, and the OPAL
     services exactly when OPAL is on, with the fetcher reading the server's PostgreSQL."""
     problems = []
@@ -130,11 +162,11 @@ def check_compose_stack(compose, combo):
     if opal != stack.issubset(svcs) or (not opal and stack & set(svcs)):
         problems.append(f"docker-compose.yaml: OPAL services {sorted(stack & set(svcs))} with OPAL {opal}")
     if opal and "opal-fetcher" in svcs:
-        env = svcs["aeterna"]["environment"]
-        url = urllib.parse.urlsplit(svcs["opal-fetcher"]["environment"]["DATABASE_URL"])
+        env = {k: v for k, (v, _src) in resolve_env(svcs["aeterna"]["environment"], dotenv).items()}
+        fetcher = resolve_env(svcs["opal-fetcher"]["environment"], dotenv)
+        url = urllib.parse.urlsplit(fetcher["DATABASE_URL"][0] or "")
         got = (url.hostname, str(url.port), url.path[1:], url.username, urllib.parse.unquote(url.password or ""))
-        password = env.get("PG_PASSWORD", "").replace("$$", "$")  # compose writes a literal $ as $$
-        want = (env["PG_HOST"], env["PG_PORT"], env["PG_DATABASE"], env["PG_USERNAME"], password)
+        want = (env["PG_HOST"], env["PG_PORT"], env["PG_DATABASE"], env["PG_USERNAME"], env.get("PG_PASSWORD") or "")
         if got != want:
             problems.append(f"docker-compose.yaml: the fetcher reads {got[:4]}, the server {want[:4]}")
         if env.get("AETERNA_OPAL_FETCHER_URL") != "http://opal-fetcher:8080":
@@ -152,10 +184,24 @@ def check_files(out, combo):
         compose = yaml.safe_load(f)
     for e in jsonschema.validators.validator_for(COMPOSE_SCHEMA)(COMPOSE_SCHEMA).iter_errors(compose):
         problems.append(f"docker-compose.yaml: {'/'.join(map(str, e.path))}: {e.message}")
+    dotenv_path = os.path.join(out, ".env")
+    if os.stat(dotenv_path).st_mode & 0o077:
+        problems.append(".env is readable by others")
+    dotenv = read_dotenv(dotenv_path)
+    for name, container in (("aeterna", "server"), ("migrate", "migrate")):
+        env = resolve_env(compose["services"][name].get("environment", {}), dotenv)
+        for p in SERVER_CONTRACT.check(env, container):
+            problems.append(f"docker-compose.yaml: {name}: {p}")
+    with open(os.path.join(out, "docker-compose.yaml"), encoding="utf-8") as f:
+        compose_text = f.read()
+    for k, v in dotenv.items():
+        if len(v) >= 8 and v != "not-needed" and v in compose_text:
+            problems.append(f"docker-compose.yaml holds the secret {k} (it belongs in .env only)")
+    for name, svc in compose["services"].items():
+        for k, (v, src) in resolve_env(svc.get("environment", {}), dotenv).items():
+            if src == "secret" and v is None:
+                problems.append(f"docker-compose.yaml: {name}: {k} refers to a .env entry that is missing")
     for name in ("aeterna", "migrate"):
-        extra = set(compose["services"][name].get("environment", {})) - SERVER_ENV
-        if extra:
-            problems.append(f"docker-compose.yaml: {name} sets {sorted(extra)}, which the server does not read")
         deps = compose["services"][name].get("depends_on", {})
         for dep, cond in deps.items():
             if dep not in compose["services"]:
@@ -164,7 +210,7 @@ def check_files(out, combo):
                 problems.append(f"docker-compose.yaml: {name} -> {dep} is not service_healthy")
             if dep != "migrate" and "healthcheck" not in compose["services"].get(dep, {}):
                 problems.append(f"docker-compose.yaml: {dep} has no healthcheck")
-    problems += check_compose_stack(compose, combo)
+    problems += check_compose_stack(compose, combo, dotenv)
     with open(os.path.join(out, ".aeterna", "config.toml"), "rb") as f:
         cfg = tomllib.load(f)
     mode, vector, cache, pg, _opal, llm = combo

@@ -18,6 +18,7 @@ rejects), never started. Helm waits on hook Jobs and test pods, so a stand-in fo
 (class KubeletDouble, a test double) marks each hook Job complete and each test pod succeeded
 once the controller-manager has created the pods; nothing here proves that a container starts.
 """
+import base64
 import concurrent.futures
 import glob
 import json
@@ -48,7 +49,8 @@ OPERATOR_SENTENCES = {
 }
 # Left behind by `helm uninstall` on purpose (documented in the chart README, "Uninstalling"):
 # PersistentVolumeClaims that StatefulSets create from their volumeClaimTemplates (data is never
-# deleted by an uninstall). Plus what Kubernetes itself puts in every namespace.
+# deleted by an uninstall) and objects annotated helm.sh/resource-policy: keep (the generated
+# local KMS key). Plus what Kubernetes itself puts in every namespace.
 KUBERNETES_OWN = {("ServiceAccount", "default"), ("ConfigMap", "kube-root-ca.crt")}
 LEFTOVER_KINDS = {"PersistentVolumeClaim", "Event"}
 # Subchart test hooks no value can turn off or make "restricted" (see scripts/check-manifests.py
@@ -267,6 +269,9 @@ def remaining(ns):
         key = (d["kind"], d["metadata"]["name"])
         if key in KUBERNETES_OWN or d["kind"] in LEFTOVER_KINDS:
             continue
+        # kept on purpose (the local KMS key: the database's tenant secrets need it)
+        if (d["metadata"].get("annotations") or {}).get("helm.sh/resource-policy") == "keep":
+            continue
         left.append(f"{d['kind']} {d['metadata']['name']}")
     return left
 
@@ -361,6 +366,33 @@ def negative_control():
         kubectl("delete", "namespace", ns, "--wait=false", check=False)
 
 
+def kms_existing_secret():
+    """An existing KMS Secret whose key is not 32 bytes is refused at install, before the server
+    would crash-loop on it; a good one is used as is."""
+    ns = "kms-existing"
+    values = os.path.join(CHART_SRC, "ci", "external-only-values.yaml")
+    try:
+        create_namespace(ns)
+        for name, raw in (("short-key", base64.b64encode(b"x" * 24).decode()),
+                          ("good-key", base64.b64encode(os.urandom(32)).decode())):
+            kubectl("-n", ns, "create", "secret", "generic", name, f"--from-literal=AETERNA_LOCAL_KMS_KEY={raw}")
+        r = helm("helm3", "install", "short", CHART, "-n", ns, "-f", values, "--set", "kms.local.existingSecret=short-key",
+                 check=False)
+        tap(r.returncode != 0 and 'kms.local.existingSecret "short-key", key "AETERNA_LOCAL_KMS_KEY", must hold the standard base64 of exactly 32 bytes' in r.stderr,
+            "an existing KMS Secret holding 24 bytes is refused at install, naming the key", r.stderr[-1500:])
+        r = helm("helm4", "install", "good", CHART, "-n", ns, "-f", values, "--set", "kms.local.existingSecret=good-key",
+                 check=False)
+        dep = kubectl("-n", ns, "get", "deployment", "good-aeterna", "-o", "json", check=False)
+        env = json.loads(dep.stdout)["spec"]["template"]["spec"]["containers"][0].get("env", []) if dep.returncode == 0 else []
+        ref = next((e["valueFrom"]["secretKeyRef"] for e in env if e["name"] == "AETERNA_LOCAL_KMS_KEY"), {})
+        tap(r.returncode == 0 and ref.get("name") == "good-key", "an existing 32-byte KMS Secret is given to the server",
+            r.stderr[-1500:] + json.dumps(ref))
+    except Failed as e:
+        tap(False, "existing KMS Secret", e)
+    finally:
+        kubectl("delete", "namespace", ns, "--wait=false", check=False)
+
+
 def namespace_admin():
     """A deployer that holds `admin` in one namespace only, as many platform teams run Helm."""
     ns = "team-a"
@@ -440,6 +472,7 @@ def main():
             list(pool.map(lambda a: lifecycle(*a), jobs))
         print(f"# {len(jobs)} lifecycles in {time.time() - t1:.0f} s", flush=True)
         negative_control()
+        kms_existing_secret()
         namespace_admin()
     finally:
         kubelet.stop.set()

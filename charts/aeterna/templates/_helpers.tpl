@@ -124,26 +124,34 @@ Returns a YAML list of dicts.
 {{- $b := $v.vector.backend -}}
 {{- if and (eq $b "qdrant") $v.qdrant.enabled -}}
 {{- if $v.qdrant.apiKey -}}
-{{- $out = append $out (dict "env" "QDRANT_API_KEY" "value" "" "existingSecret" (printf "%s-apikey" (include "aeterna.subchartFullname" (list . "qdrant"))) "key" "api-key" "path" "qdrant.apiKey") -}}
+{{- $out = append $out (dict "env" "QDRANT_API_KEY" "value" "" "existingSecret" (printf "%s-apikey" (include "aeterna.subchartFullname" (list . "qdrant"))) "key" "api-key" "server" false "path" "qdrant.apiKey") -}}
 {{- end -}}
 {{- else if eq $b "qdrant" -}}
-{{- $out = append $out (dict "env" "QDRANT_API_KEY" "value" $v.vector.qdrant.apiKey "existingSecret" $v.vector.qdrant.existingSecret "key" $v.vector.qdrant.existingSecretKey "path" "vector.qdrant.apiKey") -}}
+{{- $out = append $out (dict "env" "QDRANT_API_KEY" "value" $v.vector.qdrant.apiKey "existingSecret" $v.vector.qdrant.existingSecret "key" $v.vector.qdrant.existingSecretKey "server" false "path" "vector.qdrant.apiKey") -}}
 {{- else if eq $b "pinecone" -}}
-{{- $out = append $out (dict "env" "PINECONE_API_KEY" "value" $v.vector.pinecone.apiKey "existingSecret" $v.vector.pinecone.existingSecret "key" $v.vector.pinecone.existingSecretKey "path" "vector.pinecone.apiKey") -}}
+{{- $out = append $out (dict "env" "PINECONE_API_KEY" "value" $v.vector.pinecone.apiKey "existingSecret" $v.vector.pinecone.existingSecret "key" $v.vector.pinecone.existingSecretKey "server" false "path" "vector.pinecone.apiKey") -}}
 {{- else if eq $b "databricks" -}}
-{{- $out = append $out (dict "env" "DATABRICKS_TOKEN" "value" $v.vector.databricks.token "existingSecret" $v.vector.databricks.existingSecret "key" $v.vector.databricks.existingSecretKey "path" "vector.databricks.token") -}}
+{{- $out = append $out (dict "env" "DATABRICKS_TOKEN" "value" $v.vector.databricks.token "existingSecret" $v.vector.databricks.existingSecret "key" $v.vector.databricks.existingSecretKey "server" false "path" "vector.databricks.token") -}}
 {{- else if and (eq $b "weaviate") $v.weaviate.enabled -}}
-{{- $out = append $out (dict "env" "WEAVIATE_API_KEY" "value" "" "existingSecret" (include "aeterna.weaviate.keySecret" .) "key" "AUTHENTICATION_APIKEY_ALLOWED_KEYS" "path" "weaviate.envSecrets") -}}
+{{- $out = append $out (dict "env" "WEAVIATE_API_KEY" "value" "" "existingSecret" (include "aeterna.weaviate.keySecret" .) "key" "AUTHENTICATION_APIKEY_ALLOWED_KEYS" "server" false "path" "weaviate.envSecrets") -}}
 {{- else if eq $b "weaviate" -}}
-{{- $out = append $out (dict "env" "WEAVIATE_API_KEY" "value" $v.vector.weaviate.apiKey "existingSecret" $v.vector.weaviate.existingSecret "key" $v.vector.weaviate.existingSecretKey "path" "vector.weaviate.apiKey") -}}
+{{- $out = append $out (dict "env" "WEAVIATE_API_KEY" "value" $v.vector.weaviate.apiKey "existingSecret" $v.vector.weaviate.existingSecret "key" $v.vector.weaviate.existingSecretKey "server" false "path" "vector.weaviate.apiKey") -}}
 {{- else if and (eq $b "mongodb") $v.vector.mongodb.bundled.enabled -}}
-{{- $out = append $out (dict "env" "MONGODB_URI" "value" "" "existingSecret" (include "aeterna.componentName" (list . "mongodb-uri")) "key" "uri" "path" "vector.mongodb.bundled") -}}
+{{- $out = append $out (dict "env" "MONGODB_URI" "value" "" "existingSecret" (include "aeterna.componentName" (list . "mongodb-uri")) "key" "uri" "server" false "path" "vector.mongodb.bundled") -}}
 {{- else if eq $b "mongodb" -}}
-{{- $out = append $out (dict "env" "MONGODB_URI" "value" $v.vector.mongodb.uri "existingSecret" $v.vector.mongodb.existingSecret "key" $v.vector.mongodb.existingSecretKey "path" "vector.mongodb.uri") -}}
+{{- $out = append $out (dict "env" "MONGODB_URI" "value" $v.vector.mongodb.uri "existingSecret" $v.vector.mongodb.existingSecret "key" $v.vector.mongodb.existingSecretKey "server" false "path" "vector.mongodb.uri") -}}
 {{- end -}}
+{{- end -}}
+{{- if eq $v.kms.provider "local" -}}
+{{- $out = append $out (dict "env" "AETERNA_LOCAL_KMS_KEY" "value" "" "existingSecret" (include "aeterna.kms.secretName" .) "key" (ternary $v.kms.local.existingSecretKey "AETERNA_LOCAL_KMS_KEY" (ne $v.kms.local.existingSecret "")) "path" "kms.local") -}}
+{{- end -}}
+{{- if eq $v.secretProvider.type "vault" -}}
+{{- $out = append $out (dict "env" "AETERNA_VAULT_TOKEN" "value" "" "existingSecret" $v.secretProvider.vault.existingSecret "key" $v.secretProvider.vault.existingSecretKey "path" "secretProvider.vault.existingSecret") -}}
 {{- end -}}
 {{- if eq $v.llm.provider "openai" -}}
-{{- $out = append $out (dict "env" "OPENAI_API_KEY" "value" $v.llm.openai.apiKey "existingSecret" $v.llm.openai.existingSecret "key" $v.llm.openai.existingSecretKey "path" "llm.openai.apiKey") -}}
+{{- /* The server does not boot without OPENAI_API_KEY; a keyless OpenAI-compatible server (baseUrl, no key) gets a placeholder. */ -}}
+{{- $openaiKey := $v.llm.openai.apiKey | default (ternary "not-needed" "" (and (not $v.llm.openai.existingSecret) (ne $v.llm.openai.baseUrl ""))) -}}
+{{- $out = append $out (dict "env" "OPENAI_API_KEY" "value" $openaiKey "existingSecret" $v.llm.openai.existingSecret "key" $v.llm.openai.existingSecretKey "path" "llm.openai.apiKey") -}}
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
@@ -162,11 +170,17 @@ RD_PASSWORD: {{ $cache.password | b64enc | quote }}
 {{- end }}
 {{- end -}}
 
-{{/* env entries (valueFrom secretKeyRef) for the secret-backed variables in use. */}}
+{{/* Name of the Secret holding the local KMS key (existing or generated). */}}
+{{- define "aeterna.kms.secretName" -}}
+{{- .Values.kms.local.existingSecret | default (include "aeterna.componentName" (list . "kms")) -}}
+{{- end -}}
+
+{{/* env entries (valueFrom secretKeyRef) for the secret-backed variables the server reads. */}}
 {{- define "aeterna.secretEnvVars" -}}
 {{- $fullname := include "aeterna.fullname" . -}}
 {{- range (include "aeterna.secretEnv" . | fromYamlArray) }}
-{{- if .existingSecret }}
+{{- if eq (toString .server) "false" }}
+{{- else if .existingSecret }}
 - name: {{ .env }}
   valueFrom:
     secretKeyRef:
@@ -189,8 +203,7 @@ PG_HOST: {{ $pg.host | quote }}
 PG_PORT: {{ $pg.port | toString | quote }}
 PG_DATABASE: {{ $pg.database | quote }}
 PG_USERNAME: {{ $pg.username | quote }}
-PG_POOL_SIZE: {{ .Values.postgresql.poolSize | toString | quote }}
-PG_TIMEOUT_SECONDS: {{ .Values.postgresql.timeoutSeconds | toString | quote }}
+NO_COLOR: "1"
 {{- end -}}
 
 {{/* Volumes the server image needs: a writable config directory and /tmp. */}}
@@ -199,13 +212,24 @@ PG_TIMEOUT_SECONDS: {{ .Values.postgresql.timeoutSeconds | toString | quote }}
   emptyDir: {}
 - name: tmp
   emptyDir: {}
+- name: data
+  emptyDir: {}
+- name: home-cache
+  emptyDir: {}
 {{- end -}}
 
+{{/* Writable paths under a read-only root: the config directory AETERNA_CONFIG_PATH must exist,
+/tmp (export archives), the knowledge-repo working copy (boot fails when it is not writable) and
+the libraries' caches under HOME (/home/aeterna). */}}
 {{- define "aeterna.runtimeVolumeMounts" -}}
 - name: config
   mountPath: /app/config
 - name: tmp
   mountPath: /tmp
+- name: data
+  mountPath: /var/lib/aeterna
+- name: home-cache
+  mountPath: /home/aeterna/.cache
 {{- end -}}
 
 {{/* Port of a URL: explicit port, else 443 for https and 80 otherwise. */}}

@@ -231,6 +231,43 @@ Each rule fails the render with one sentence that names the key.
 {{- fail "ingress.hosts needs at least one host when ingress.enabled is true." -}}
 {{- end -}}
 
+{{- /* Boot contract: the tenant-secret KMS and the platform secret provider (server boot steps 6 and 10) */ -}}
+{{- $kms := $v.kms -}}
+{{- if eq $kms.provider "aws" -}}
+{{- if not $kms.aws.keyArn -}}
+{{- fail "kms.aws.keyArn is required for kms.provider aws: the server does not boot without its KMS key." -}}
+{{- end -}}
+{{- if not $kms.aws.region -}}
+{{- fail "kms.aws.region is required for kms.provider aws: the server sets no region itself, and its KMS self-test at boot fails without one." -}}
+{{- end -}}
+{{- if and $kms.aws.roleArn (not $v.serviceAccount.create) -}}
+{{- fail "kms.aws.roleArn annotates the chart's ServiceAccount, and serviceAccount.create is false: annotate your own ServiceAccount and clear kms.aws.roleArn, or set serviceAccount.create=true." -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $v.secretProvider.type "vault" -}}
+{{- include "aeterna.validate.required" (list "secretProvider.vault.addr" $v.secretProvider.vault.addr "secretProvider.type vault (the server does not boot without it)") -}}
+{{- include "aeterna.validate.httpUrl" (list "secretProvider.vault.addr" $v.secretProvider.vault.addr) -}}
+{{- include "aeterna.validate.required" (list "secretProvider.vault.existingSecret" $v.secretProvider.vault.existingSecret "secretProvider.type vault (the Vault token; this provider has no Kubernetes login)") -}}
+{{- end -}}
+{{- if eq $v.server.environment "production" -}}
+{{- if ne $kms.provider "aws" -}}
+{{- fail "server.environment is production, and the server refuses to boot in production with a local KMS key: set kms.provider=aws with kms.aws.keyArn and kms.aws.region." -}}
+{{- end -}}
+{{- if ne $v.secretProvider.type "vault" -}}
+{{- fail "server.environment is production, and the server refuses to boot in production without the Vault secret provider: set secretProvider.type=vault with secretProvider.vault.addr and secretProvider.vault.existingSecret." -}}
+{{- end -}}
+{{- end -}}
+{{- if and (eq $kms.provider "local") $kms.local.existingSecret -}}
+{{- /* On a cluster the key can be checked before the server trips over it. */ -}}
+{{- with (lookup "v1" "Secret" .Release.Namespace $kms.local.existingSecret) -}}
+{{- $raw := index (.data | default dict) $kms.local.existingSecretKey | default "" | b64dec -}}
+{{- $bytes := len (b64dec $raw) -}}
+{{- if or (not (regexMatch "^[A-Za-z0-9+/]{43}=$" $raw)) (ne $bytes 32) -}}
+{{- fail (printf "kms.local.existingSecret %q, key %q, must hold the standard base64 of exactly 32 bytes (44 characters ending in =), or the server does not boot: create it with `head -c 32 /dev/urandom | base64`." $kms.local.existingSecret $kms.local.existingSecretKey) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
 {{- /* Registry mirror and pull secrets: the dragonfly, qdrant and weaviate charts read only their own image keys */ -}}
 {{- $reg := $v.global.imageRegistry | default "" | trimSuffix "/" -}}
 {{- if $reg -}}
