@@ -56,7 +56,23 @@ api_args() { # values-file...: prints --api-versions arguments, one per line
   for a in $apis; do printf -- '--api-versions\n%s\n' "$a"; done
 }
 # helm lint cannot be given API versions: charts with capability checks are linted without them.
-lint_args() { grep -q '^capabilityChecks:' "$1/values.yaml" && printf -- '--set\ncapabilityChecks=false\n'; return 0; }
+# A chart whose defaults refuse an unauthenticated server is linted with that choice made
+# (the refusal itself is a test of its own).
+lint_args() {
+  grep -q '^capabilityChecks:' "$1/values.yaml" && printf -- '--set\ncapabilityChecks=false\n'
+  grep -q '^  allowUnauthenticated:' "$1/values.yaml" && printf -- '--set\nauth.allowUnauthenticated=true\n'
+  return 0
+}
+ACK_UNAUTH="$LOGS/allow-unauthenticated.yaml"
+printf 'auth:\n  allowUnauthenticated: true\n' >"$ACK_UNAUTH"
+# The chart's defaults must refuse to render a server that trusts its callers, with the sentence.
+defaults_refuse_unauthenticated() { # chart helm
+  local out
+  if out=$("$BIN/$2" template ci-release "${STAGED[$1]}" --api-versions postgresql.cnpg.io/v1 2>&1); then
+    echo "the default values rendered an unauthenticated server"; return 1
+  fi
+  grep -qF "auth.allowUnauthenticated must be true for a server without authentication" <<<"$out" || { echo "$out"; return 1; }
+}
 
 # --- C: strict build, sanitizer build, cmocka tests under ASan+UBSan -------------------
 suite "C (cmocka under ASan+UBSan)"
@@ -137,11 +153,12 @@ counts
 
 # --- scenarios: helm 3 and helm 4 × Kubernetes versions, kubeconform strict -------------
 suite "scenarios (helm 3 + helm 4, kubeconform -strict on $KUBE_VERSIONS)"
-render_validate() { # chart values helm kube
+render_validate() { # chart values helm kube [extra values file]
   local out
   out=$(mktemp)
   local apis; mapfile -t apis < <(api_args "$2")
-  "$BIN/$3" template ci-release "${STAGED[$1]}" -n ci -f "$2" "${apis[@]}" --kube-version "$4.0" >"$out" || { rm -f "$out"; return 1; }
+  local extra=(); [ -n "${5:-}" ] && extra=(-f "$5")
+  "$BIN/$3" template ci-release "${STAGED[$1]}" -n ci -f "$2" "${extra[@]}" "${apis[@]}" --kube-version "$4.0" >"$out" || { rm -f "$out"; return 1; }
   "$BIN/kubeconform" "${KUBECONFORM_ARGS[@]}" -kubernetes-version "$4.0" "$out" || { rm -f "$out"; return 1; }
   "$PY" scripts/check-manifests.py "$1" "$out" "$2" || { rm -f "$out"; return 1; }
   rm -f "$out"
@@ -200,7 +217,12 @@ for chart in "${CHARTS[@]}"; do
   for helm in helm3 helm4; do
     mapfile -t lint < <(lint_args "$chart")
     check "lint $(basename "$chart") default values $helm" "$BIN/$helm" lint --strict "${STAGED[$chart]}" "${lint[@]}"
-    check "render $(basename "$chart") default values $helm" render_validate "$chart" "$chart/values.yaml" "$helm" 1.35
+    if grep -q '^  allowUnauthenticated:' "$chart/values.yaml"; then
+      check "render $(basename "$chart") default values $helm (auth.allowUnauthenticated=true)" render_validate "$chart" "$chart/values.yaml" "$helm" 1.35 "$ACK_UNAUTH"
+      check "default values of $(basename "$chart") refuse an unauthenticated server $helm" defaults_refuse_unauthenticated "$chart" "$helm"
+    else
+      check "render $(basename "$chart") default values $helm" render_validate "$chart" "$chart/values.yaml" "$helm" 1.35
+    fi
   done
   for values in "$chart"/ci/*-values.yaml; do
     for helm in helm3 helm4; do

@@ -384,6 +384,9 @@ static void print_next_steps(const struct deployment *d, const char *dir, bool w
 		printf("  helm install aeterna charts/aeterna -n aeterna --create-namespace -f %s/values.yaml\n", dir);
 		printf("  kubectl -n aeterna rollout status deployment/aeterna\n");
 		printf("  helm test aeterna -n aeterna\n");
+		printf("  Authentication is off (auth.allowUnauthenticated: true in values.yaml): any caller can claim any\n"
+		       "  identity and role. Turn on auth.plugin or auth.kubernetes before the server is reachable by\n"
+		       "  others (charts/aeterna/README.md, \"Security\").\n");
 	} else if (d->target == TARGET_COMPOSE) {
 		printf("  cd %s && docker compose up -d\n", dir);
 		printf("  aeterna status        # every service of the stack (or: curl http://localhost:8080/health)\n");

@@ -108,12 +108,17 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_key(out, 0, "opal");
 		yaml_kv_bool(out, 2, "enabled", d->opal == 1);
 		yaml_key(out, 0, "auth");
+		/* setup configures no authentication yet: say so explicitly, as the chart requires */
+		yaml_kv_bool(out, 2, "allowUnauthenticated", true);
 		yaml_kv(out, 2, "backend", d->opal == 1 ? "cedar" : "none");
 		if (d->opal == 1) {
 			yaml_key(out, 2, "cedar");
 			yaml_block(out, 4, "policyText", cedar_starter_policy);
 			yaml_block(out, 4, "schemaText", cedar_starter_schema);
 		}
+	} else {
+		yaml_key(out, 0, "auth");
+		yaml_kv_bool(out, 2, "allowUnauthenticated", true);
 	}
 
 	yaml_key(out, 0, "ingress");

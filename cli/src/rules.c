@@ -366,6 +366,33 @@ static void boot_contract(struct rc *c)
 	}
 }
 
+/* Authentication and authorization: the server trusts its callers unless told otherwise. */
+static void auth_rules(struct rc *c)
+{
+	bool permit = eq(c, "auth.backend", "permit");
+	if (permit) {
+		if (on(c, "opal.enabled"))
+			fail(c, "auth.backend", "auth.backend permit and opal.enabled are exclusive: the OPAL stack switches the server to Cedar; set opal.enabled=false to use Permit.");
+		required(c, "auth.permit.pdpUrl", "auth.backend permit (the server does not boot without it)");
+		required(c, "auth.permit.existingSecret", "auth.backend permit (the Permit.io API key; the server does not boot without it)");
+	}
+	if (on(c, "auth.plugin.github.clientId") && !on(c, "auth.plugin.github.clientSecretExistingSecret"))
+		fail(c, "auth.plugin.github.clientId", "auth.plugin.github.clientSecretExistingSecret is required with auth.plugin.github.clientId: without the client secret every browser login fails at the callback.");
+	if (on(c, "auth.plugin.github.clientSecretExistingSecret") && !on(c, "auth.plugin.github.clientId"))
+		fail(c, "auth.plugin.github.clientSecretExistingSecret", "auth.plugin.github.clientId is required with auth.plugin.github.clientSecretExistingSecret: without it the browser login route answers 500.");
+	if (on(c, "auth.adminBootstrap.email") && eq(c, "auth.adminBootstrap.provider", "github") && !on(c, "auth.adminBootstrap.providerSubject"))
+		fail(c, "auth.adminBootstrap.email", "auth.adminBootstrap.providerSubject is required with auth.adminBootstrap.email and provider github: the server matches the GitHub login, so the e-mail alone never logs the first admin in.");
+	bool plugin = on(c, "auth.plugin.enabled"), k8s = on(c, "auth.kubernetes.enabled");
+	if (plugin && k8s)
+		fail(c, "auth.kubernetes.enabled", "auth.plugin.enabled and auth.kubernetes.enabled are exclusive: with plugin auth on, the server rejects Kubernetes tokens before any handler runs; choose one.");
+	if (!on(c, "auth.allowUnauthenticated")) {
+		if (!plugin && !k8s)
+			fail(c, "auth", "auth.allowUnauthenticated must be true for a server without authentication: with auth.plugin and auth.kubernetes off, any caller picks its identity and role (X-User-Role: PlatformAdmin); turn one of them on, or set auth.allowUnauthenticated=true (development only).");
+		if (!cedar_enabled(c) && !permit)
+			fail(c, "auth.backend", "auth.allowUnauthenticated must be true for auth.backend none: every MCP tool call and knowledge promotion is then allowed; set auth.backend to cedar or permit, or set auth.allowUnauthenticated=true (development only).");
+	}
+}
+
 /* True when seq (a list of names, or of {name: …} maps when maps is true) holds name. */
 static bool lists_name(const struct ynode *seq, const char *name, bool maps)
 {
@@ -458,6 +485,7 @@ int rules_check(const struct ynode *values, const struct rules_apis *apis, struc
 	authorization(&c);
 	scaling(&c);
 	boot_contract(&c);
+	auth_rules(&c);
 	subchart_images(&c);
 	operators(&c);
 	return c.errors;

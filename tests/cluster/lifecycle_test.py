@@ -318,6 +318,11 @@ def lifecycle(h, values):
             time.sleep(1)
         if left:
             raise Failed("left behind after uninstall (not documented):\n" + "\n".join(left))
+        cluster = json.loads(kubectl("get", "clusterroles,clusterrolebindings", "-l", f"app.kubernetes.io/instance={rel}",
+                                     "-o", "json").stdout)["items"]
+        left = [f"{d['kind']} {d['metadata']['name']}" for d in cluster if d["metadata"]["name"].startswith(f"{ns}-")]
+        if left:
+            raise Failed("cluster-scoped objects left behind after uninstall:\n" + "\n".join(left))
         tap(True, f"{sc} {h}: dry run, install, upgrade ×2, test, rollback, uninstall")
     except (Failed, subprocess.TimeoutExpired) as e:
         tap(False, f"{sc} {h}: {step}", e)

@@ -142,6 +142,16 @@ Returns a YAML list of dicts.
 {{- $out = append $out (dict "env" "MONGODB_URI" "value" $v.vector.mongodb.uri "existingSecret" $v.vector.mongodb.existingSecret "key" $v.vector.mongodb.existingSecretKey "server" false "path" "vector.mongodb.uri") -}}
 {{- end -}}
 {{- end -}}
+{{- $a := $v.auth -}}
+{{- if $a.plugin.enabled -}}
+{{- $out = append $out (dict "env" "AETERNA_PLUGIN_AUTH_JWT_SECRET" "value" "" "existingSecret" ($a.plugin.jwtExistingSecret | default (include "aeterna.componentName" (list . "auth"))) "key" (ternary $a.plugin.jwtExistingSecretKey "AETERNA_PLUGIN_AUTH_JWT_SECRET" (ne $a.plugin.jwtExistingSecret "")) "path" "auth.plugin") -}}
+{{- if $a.plugin.github.clientSecretExistingSecret -}}
+{{- $out = append $out (dict "env" "AETERNA_PLUGIN_AUTH_GITHUB_CLIENT_SECRET" "value" "" "existingSecret" $a.plugin.github.clientSecretExistingSecret "key" $a.plugin.github.clientSecretExistingSecretKey "path" "auth.plugin.github.clientSecretExistingSecret") -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $a.backend "permit" -}}
+{{- $out = append $out (dict "env" "AETERNA_PERMIT_API_KEY" "value" "" "existingSecret" $a.permit.existingSecret "key" $a.permit.existingSecretKey "path" "auth.permit.existingSecret") -}}
+{{- end -}}
 {{- if eq $v.kms.provider "local" -}}
 {{- $out = append $out (dict "env" "AETERNA_LOCAL_KMS_KEY" "value" "" "existingSecret" (include "aeterna.kms.secretName" .) "key" (ternary $v.kms.local.existingSecretKey "AETERNA_LOCAL_KMS_KEY" (ne $v.kms.local.existingSecret "")) "path" "kms.local") -}}
 {{- end -}}
@@ -242,5 +252,16 @@ the libraries' caches under HOME (/home/aeterna). */}}
 80
 {{- else -}}
 443
+{{- end -}}
+{{- end -}}
+
+{{/* Public origin for the post-login redirect: auth.plugin.redirectBaseUrl, else the first
+Ingress host (https with TLS), else empty (a relative redirect). */}}
+{{- define "aeterna.auth.redirectBaseUrl" -}}
+{{- $p := .Values.auth.plugin -}}
+{{- if $p.redirectBaseUrl -}}
+{{- $p.redirectBaseUrl | trimSuffix "/" -}}
+{{- else if and .Values.ingress.enabled .Values.ingress.hosts -}}
+{{- printf "%s://%s" (ternary "https" "http" (not (empty .Values.ingress.tls))) (first .Values.ingress.hosts).host -}}
 {{- end -}}
 {{- end -}}

@@ -268,6 +268,36 @@ Each rule fails the render with one sentence that names the key.
 {{- end -}}
 {{- end -}}
 
+{{- /* Authentication and authorization: the server trusts its callers unless told otherwise */ -}}
+{{- $a := $v.auth -}}
+{{- if eq $a.backend "permit" -}}
+{{- if $v.opal.enabled -}}
+{{- fail "auth.backend permit and opal.enabled are exclusive: the OPAL stack switches the server to Cedar; set opal.enabled=false to use Permit." -}}
+{{- end -}}
+{{- include "aeterna.validate.required" (list "auth.permit.pdpUrl" $a.permit.pdpUrl "auth.backend permit (the server does not boot without it)") -}}
+{{- include "aeterna.validate.required" (list "auth.permit.existingSecret" $a.permit.existingSecret "auth.backend permit (the Permit.io API key; the server does not boot without it)") -}}
+{{- end -}}
+{{- if and $a.plugin.github.clientId (not $a.plugin.github.clientSecretExistingSecret) -}}
+{{- fail "auth.plugin.github.clientSecretExistingSecret is required with auth.plugin.github.clientId: without the client secret every browser login fails at the callback." -}}
+{{- end -}}
+{{- if and $a.plugin.github.clientSecretExistingSecret (not $a.plugin.github.clientId) -}}
+{{- fail "auth.plugin.github.clientId is required with auth.plugin.github.clientSecretExistingSecret: without it the browser login route answers 500." -}}
+{{- end -}}
+{{- if and $a.adminBootstrap.email (eq $a.adminBootstrap.provider "github") (not $a.adminBootstrap.providerSubject) -}}
+{{- fail "auth.adminBootstrap.providerSubject is required with auth.adminBootstrap.email and provider github: the server matches the GitHub login, so the e-mail alone never logs the first admin in." -}}
+{{- end -}}
+{{- if and $a.plugin.enabled $a.kubernetes.enabled -}}
+{{- fail "auth.plugin.enabled and auth.kubernetes.enabled are exclusive: with plugin auth on, the server rejects Kubernetes tokens before any handler runs; choose one." -}}
+{{- end -}}
+{{- if not $a.allowUnauthenticated -}}
+{{- if not (or $a.plugin.enabled $a.kubernetes.enabled) -}}
+{{- fail "auth.allowUnauthenticated must be true for a server without authentication: with auth.plugin and auth.kubernetes off, any caller picks its identity and role (X-User-Role: PlatformAdmin); turn one of them on, or set auth.allowUnauthenticated=true (development only)." -}}
+{{- end -}}
+{{- if not (or (include "aeterna.cedarEnabled" .) (eq $a.backend "permit")) -}}
+{{- fail "auth.allowUnauthenticated must be true for auth.backend none: every MCP tool call and knowledge promotion is then allowed; set auth.backend to cedar or permit, or set auth.allowUnauthenticated=true (development only)." -}}
+{{- end -}}
+{{- end -}}
+
 {{- /* Registry mirror and pull secrets: the dragonfly, qdrant and weaviate charts read only their own image keys */ -}}
 {{- $reg := $v.global.imageRegistry | default "" | trimSuffix "/" -}}
 {{- if $reg -}}
