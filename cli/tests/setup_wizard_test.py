@@ -200,7 +200,9 @@ def compose_target_weaviate_external_and_ollama():
         assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
         assert "docker compose up -d" in s.out
         compose = read(os.path.join(d, "docker-compose.yaml"))
-        assert "valkey:" in compose and 'WEAVIATE_URL: "https://weaviate.example.com"' in compose
+        # the external Weaviate is an answer (config.toml, values.yaml); the server 0.8.0-rc.12 reads no vector setting
+        assert "valkey:" in compose and "WEAVIATE_URL" not in compose
+        assert "https://weaviate.example.com" in read(os.path.join(d, ".aeterna", "config.toml"))
         assert not os.path.exists(os.path.join(d, "opencode.json"))
 
 

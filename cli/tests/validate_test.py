@@ -112,7 +112,7 @@ def rules_report_every_broken_rule_at_its_key():
 @case
 def later_files_win_and_null_deletes():
     with tempfile.TemporaryDirectory() as d:
-        a = write(d, "a.yaml", "dragonfly:\n  enabled: false\ncache:\n  external:\n    host: r\n")
+        a = write(d, "a.yaml", "dragonfly:\n  enabled: false\ncache:\n  external:\n    host: r\nauth:\n  allowUnauthenticated: true\n")
         b = write(d, "b.yaml", "cache:\n  external:\n    host: null\n")
         assert validate("-f", a).returncode == 0
         r = validate("-f", a, "-f", b)
@@ -128,7 +128,7 @@ def yaml_pitfalls_are_reported():
         p = write(d, "t.yaml", "server:\n\tlogLevel: info\n")
         r = validate("-f", p)
         assert r.returncode == 1 and f"{p}:2:" in r.stdout and "YAML syntax" in r.stdout, r.stdout
-        p = write(d, "b.yaml", "ingress:\n  enabled: on\n")
+        p = write(d, "b.yaml", "ingress:\n  enabled: on\nauth:\n  allowUnauthenticated: true\n")
         r = validate("-f", p)
         assert r.returncode == 0, r.stdout
         assert f"{p}:2:12: warning: 'on' is read by Helm as the boolean true" in r.stdout, r.stdout
