@@ -154,4 +154,10 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 	yaml_kv_bool(out, 2, "enabled", d->pdb == 1);
 	if (d->pdb == 1 && d->hpa != 1) /* a PDB of minAvailable 1 over one replica would block drains */
 		yaml_kv_int(out, 0, "replicaCount", 2);
+	if (d->knowledge_repo && *d->knowledge_repo && (d->hpa == 1 || d->pdb == 1)) {
+		/* several replicas share the knowledge base through a remote repository */
+		yaml_key(out, 0, "server");
+		yaml_key(out, 2, "knowledgeRepo");
+		yaml_kv(out, 4, "url", d->knowledge_repo);
+	}
 }

@@ -92,6 +92,8 @@ const struct field model_fields[] = {
 	B("kubernetes", "network_policy", "network-policy", "Kubernetes", network_policy, "deny-by-default NetworkPolicy"),
 	B("kubernetes", "hpa", "hpa", "Kubernetes", hpa, "HorizontalPodAutoscaler"),
 	B("kubernetes", "pdb", "pdb", "Kubernetes", pdb, "PodDisruptionBudget"),
+	S("kubernetes", "knowledge_repo", "knowledge-repo", "Kubernetes", knowledge_repo,
+	  "remote git repository of the knowledge base (https://…); required with --hpa or --pdb, which run several replicas", "URL"),
 };
 const size_t model_field_count = sizeof(model_fields) / sizeof(model_fields[0]);
 
@@ -368,6 +370,8 @@ bool model_field_relevant(const struct deployment *d, const struct field *f)
 			return false;
 		if (!strcmp(fl, "ingress-host") || !strcmp(fl, "ingress-tls"))
 			return d->ingress == 1;
+		if (!strcmp(fl, "knowledge-repo"))
+			return d->hpa == 1 || d->pdb == 1;
 		return true;
 	}
 	return false;
@@ -573,6 +577,7 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 		{ "google-project", d->llm == LLM_GOOGLE, "--llm google" },
 		{ "bedrock-region", d->llm == LLM_BEDROCK, "--llm bedrock" },
 		{ "ingress-host", d->ingress == 1, "--ingress" },
+		{ "knowledge-repo", d->hpa == 1 || d->pdb == 1, "--hpa or --pdb, which run several replicas: each would keep its own knowledge repository otherwise" },
 	};
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
 		const struct field *f = model_field_by_flag(req[i].flag);
@@ -594,6 +599,12 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 		const char *v = str_of(d, f);
 		if (v && *v && model_field_relevant(d, f) && !model_url_is_http(v))
 			ERR("--%s must be an http:// or https:// URL with a host, got '%s'", f->flag, v);
+	}
+	{
+		const struct field *f = model_field_by_flag("knowledge-repo");
+		const char *v = str_of(d, f);
+		if (v && *v && model_field_relevant(d, f) && (strncmp(v, "https://", 8) || !model_url_is_http(v)))
+			ERR("--knowledge-repo must be an https:// git URL with a host, got '%s'", v);
 	}
 	if (d->mongodb_uri && *d->mongodb_uri && d->vector == VB_MONGODB &&
 	    strncmp(d->mongodb_uri, "mongodb://", 10) && strncmp(d->mongodb_uri, "mongodb+srv://", 14))

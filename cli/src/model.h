@@ -60,6 +60,7 @@ struct deployment {
 	int ingress;
 	char *ingress_host;
 	int ingress_tls, service_monitor, network_policy, hpa, pdb;
+	char *knowledge_repo;                      /* remote knowledge repository (several replicas) */
 };
 
 enum field_type { F_STRING, F_INT, F_BOOL, F_ENUM };

@@ -393,6 +393,28 @@ static void auth_rules(struct rc *c)
 	}
 }
 
+/* Knowledge repository, GitHub, and what several replicas need. */
+static void knowledge_and_replicas(struct rc *c)
+{
+	if (on(c, "server.github.owner") != on(c, "server.github.repo"))
+		fail(c, "server.github.owner", "server.github.owner and server.github.repo go together: the server needs both for any GitHub provider.");
+	bool app = on(c, "server.github.appId");
+	if (app != on(c, "server.github.installationId"))
+		fail(c, "server.github.appId", "server.github.appId and server.github.installationId go together: the server authenticates as the App installation.");
+	if ((app || on(c, "server.github.tokenKey") || on(c, "server.github.webhookSecretKey")) && !on(c, "server.github.existingSecret"))
+		fail(c, "server.github", "server.github.existingSecret is required with server.github.appId, tokenKey or webhookSecretKey: it holds the App's private key, the token and the webhook secret (the server mints the App token at boot and does not start without it).");
+	if (on(c, "server.github.orgName") && !app)
+		fail(c, "server.github.orgName", "server.github.orgName needs server.github.appId, installationId and existingSecret: the organization sync authenticates as the GitHub App.");
+	const char *url = str(c, "server.knowledgeRepo.url");
+	if (!strncmp(url, "git@github.com:", 15) && !(on(c, "server.github.owner") && (app || on(c, "server.github.tokenKey"))))
+		fail(c, "server.knowledgeRepo.url", "server.knowledgeRepo.url is an SSH URL, which the server only rewrites to HTTPS with a GitHub provider: set server.github.owner, repo and an App or token, or use an https:// URL.");
+	int replicas = as_int(at(c, "replicaCount"), 1);
+	bool hpa = on(c, "autoscaling.enabled");
+	if ((hpa || replicas > 1) && !*url)
+		fail(c, "replicaCount", "server.knowledgeRepo.url is required with more than one replica (replicaCount %d, autoscaling %s): at 0.8.0-rc.12 each replica keeps its own local knowledge repository, so replicas would diverge; set a remote repository or run one replica.",
+		     replicas, hpa ? "true" : "false");
+}
+
 /* True when seq (a list of names, or of {name: …} maps when maps is true) holds name. */
 static bool lists_name(const struct ynode *seq, const char *name, bool maps)
 {
@@ -486,6 +508,7 @@ int rules_check(const struct ynode *values, const struct rules_apis *apis, struc
 	scaling(&c);
 	boot_contract(&c);
 	auth_rules(&c);
+	knowledge_and_replicas(&c);
 	subchart_images(&c);
 	operators(&c);
 	return c.errors;

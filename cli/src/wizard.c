@@ -351,6 +351,8 @@ static int flow(struct wiz *w)
 			TRY(ask_bool(w, "network-policy", "NetworkPolicy (deny by default)?"));
 			TRY(ask_bool(w, "hpa", "HorizontalPodAutoscaler?"));
 			TRY(ask_bool(w, "pdb", "PodDisruptionBudget?"));
+			if (d->hpa == 1 || d->pdb == 1)
+				TRY(ask_text(w, "knowledge-repo", "Knowledge repository (https:// git URL; several replicas need one)", CHECK_URL));
 		}
 	}
 	return 0;

@@ -116,7 +116,8 @@ def boolean_flags_take_equals_or_no_prefix():
     expect_usage_error(["--opal", "false"], "unexpected argument 'false': write --opal=false (or --no-opal)")
     expect_usage_error(["--opal=maybe"], "--opal must be true or false, got 'maybe'")
     with tempfile.TemporaryDirectory() as d:
-        assert setup("--non-interactive", "-o", d, "--opal=false", "--no-hpa", "--pdb").returncode == 0
+        assert setup("--non-interactive", "-o", d, "--opal=false", "--no-hpa", "--pdb",
+                     "--knowledge-repo=https://github.com/acme/k.git").returncode == 0
         cfg = tomllib.loads(read(os.path.join(d, ".aeterna/config.toml")))
         assert cfg["authorization"]["opal"] is False and cfg["kubernetes"]["pdb"] is True
         assert "replicaCount: 2" in read(os.path.join(d, "values.yaml"))  # a PDB needs a second replica
@@ -216,6 +217,19 @@ def long_and_special_values_survive_every_file():
 
 
 @case
+def several_replicas_need_a_remote_knowledge_repository():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, "--pdb")
+        assert r.returncode == 2 and "missing --knowledge-repo (required for --hpa or --pdb" in r.stderr, r.stderr
+        assert listing(d) == []
+        r = setup("--non-interactive", "-o", d, "--hpa", "--knowledge-repo", "git@github.com:acme/k.git")
+        assert r.returncode == 2 and "--knowledge-repo must be an https:// git URL" in r.stderr, r.stderr
+        r = setup("--non-interactive", "-o", d, "--hpa", "--knowledge-repo", "https://github.com/acme/k.git")
+        assert r.returncode == 0, r.stderr
+        assert 'knowledgeRepo:\n    url: "https://github.com/acme/k.git"' in read(os.path.join(d, "values.yaml"))
+
+
+@case
 def irrelevant_flag_warns():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--pinecone-index", "x")
@@ -299,7 +313,7 @@ def dry_run_writes_nothing_and_masks_secrets():
                      env={"OPENAI_API_KEY": "sk-dry0123456789abcdefXYZ"}).returncode == 0
         before = {p: read(os.path.join(d, p)) for p in listing(d)}
         r = setup("--non-interactive", "--reconfigure", "--dry-run", "-o", d, "--hpa",
-                  env={"OPENAI_API_KEY": "sk-new0123456789abcdefXYZ"})
+                  "--knowledge-repo", "https://github.com/acme/k.git", env={"OPENAI_API_KEY": "sk-new0123456789abcdefXYZ"})
         assert r.returncode == 0, r.stderr
         assert "--- values.yaml (current)\n+++ values.yaml (new)\n" in r.stdout, r.stdout
         assert "-  enabled: false\n+  enabled: true\n" in r.stdout, r.stdout
@@ -315,7 +329,7 @@ def rerun_keeps_backups_and_reports_unchanged():
         assert setup("--non-interactive", "-o", d).returncode == 0
         r = setup("--non-interactive", "--reconfigure", "-o", d)
         assert r.returncode == 0 and r.stdout.count("unchanged") == 5, r.stdout
-        r = setup("--non-interactive", "--reconfigure", "-o", d, "--hpa")
+        r = setup("--non-interactive", "--reconfigure", "-o", d, "--hpa", "--knowledge-repo", "https://github.com/acme/knowledge.git")
         assert "previous version kept as" in r.stdout, r.stdout
         backups = [n for n in os.listdir(d) if n.startswith("values.yaml.") and n.endswith(".bak")]
         assert len(backups) == 1, os.listdir(d)
@@ -330,7 +344,8 @@ def reconfigure_round_trip_is_byte_identical():
             "--databricks-catalog", "main", "--databricks-schema", "s", "--cache", "external",
             "--cache-host", "redis.example.com", "--postgres", "external", "--postgres-host", "db.example.com",
             "--llm", "google", "--google-project", "p", "--opal", "--ingress", "--ingress-host", "a.example.com",
-            "--service-monitor", "--network-policy", "--pdb", "--sync-interval", "60"]
+            "--service-monitor", "--network-policy", "--pdb", "--knowledge-repo", "https://github.com/acme/knowledge.git",
+            "--sync-interval", "60"]
     env = {"DATABRICKS_TOKEN": "dapi-0123", "AETERNA_POSTGRES_PASSWORD": "pw with \"quotes\" and \\ and \t tab"}
     with tempfile.TemporaryDirectory() as d:
         assert setup("--non-interactive", "-o", d, *args, env=env).returncode == 0
@@ -371,13 +386,14 @@ def user_edits_to_values_survive_reconfigure():
         assert read(path) == text
         # new answers: owned keys change in place, the user's lines stay
         r = setup("--non-interactive", "--reconfigure", "-o", d, "--vector-backend", "weaviate", "--hpa",
-                  "--llm", "bedrock", "--bedrock-region", "eu-west-1")
+                  "--knowledge-repo", "https://github.com/acme/k.git", "--llm", "bedrock", "--bedrock-region", "eu-west-1")
         assert r.returncode == 0, r.stderr
         new = read(path)
         for kept in ("# why local\n", 'deploymentMode: "local"  # note', "embeddingDimension: 3072", "# mine\nreplicaCount: 3\n"):
             assert kept in new, kept
         assert 'backend: "weaviate"' in new and "weaviate:\n  enabled: true" in new
-        assert "qdrant:\n  enabled: false" in new and "url:" not in new
+        assert "qdrant:\n  enabled: false" in new and new.count("url:") == 1  # the knowledge repository's only
+        assert 'knowledgeRepo:\n    url: "https://github.com/acme/k.git"' in new
         assert "autoscaling:\n  enabled: true" in new and 'provider: "bedrock"' in new
         r = subprocess.run([os.path.join(ROOT, ".tools", "bin", "helm3"), "template", "a", CHART,
                             "-f", path, *CLUSTER_APIS], capture_output=True, text=True)

@@ -237,8 +237,10 @@ def kubernetes_advanced_options():
         s.answer("NetworkPolicy (deny by default)?", "y")
         s.answer("HorizontalPodAutoscaler?", "y")
         s.answer("PodDisruptionBudget?", "y")
+        s.answer("Knowledge repository", list("https://github.com/acme/knowledge.git") + [ENTER])
         assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
         values = read(os.path.join(d, "values.yaml"))
+        assert 'knowledgeRepo:\n    url: "https://github.com/acme/knowledge.git"' in values
         assert 'secretName: "memory-example-com-tls"' in values
         for key in ("metrics:\n  serviceMonitor:\n    enabled: true", "networkPolicy:\n  enabled: true",
                     "autoscaling:\n  enabled: true", "podDisruptionBudget:\n  enabled: true"):

@@ -26,7 +26,7 @@ static const char *const hybrid_full[] = {
 	"weaviate-api-key", "wk", "cache", "external", "cache-host", "redis.example.com", "cache-port", "6380",
 	"cache-password", "cp", "postgres", "external", "postgres-host", "db.example.com",
 	"postgres-password", "p\"w\\1", "llm", "openai", "llm-api-key", "sk-abcdefghijklmnopqrstuv",
-	"opal", "true", "ingress", "true", "ingress-host", "m.example.com", "hpa", "true", NULL,
+	"opal", "true", "ingress", "true", "ingress-host", "m.example.com", "hpa", "true", "knowledge-repo", "https://github.com/acme/knowledge.git", NULL,
 };
 static const char *const compose_mongo[] = {
 	"target", "docker-compose", "vector-backend", "mongodb", "cache", "valkey",

@@ -152,6 +152,18 @@ Returns a YAML list of dicts.
 {{- if eq $a.backend "permit" -}}
 {{- $out = append $out (dict "env" "AETERNA_PERMIT_API_KEY" "value" "" "existingSecret" $a.permit.existingSecret "key" $a.permit.existingSecretKey "path" "auth.permit.existingSecret") -}}
 {{- end -}}
+{{- $gh := $v.server.github -}}
+{{- if $gh.existingSecret -}}
+{{- if $gh.appId -}}
+{{- $out = append $out (dict "env" "AETERNA_GITHUB_APP_PEM" "value" "" "existingSecret" $gh.existingSecret "key" $gh.appPemKey "path" "server.github.existingSecret") -}}
+{{- end -}}
+{{- with $gh.tokenKey -}}
+{{- $out = append $out (dict "env" "AETERNA_GITHUB_TOKEN" "value" "" "existingSecret" $gh.existingSecret "key" . "path" "server.github.tokenKey") -}}
+{{- end -}}
+{{- with $gh.webhookSecretKey -}}
+{{- $out = append $out (dict "env" "AETERNA_WEBHOOK_SECRET" "value" "" "existingSecret" $gh.existingSecret "key" . "path" "server.github.webhookSecretKey") -}}
+{{- end -}}
+{{- end -}}
 {{- if eq $v.kms.provider "local" -}}
 {{- $out = append $out (dict "env" "AETERNA_LOCAL_KMS_KEY" "value" "" "existingSecret" (include "aeterna.kms.secretName" .) "key" (ternary $v.kms.local.existingSecretKey "AETERNA_LOCAL_KMS_KEY" (ne $v.kms.local.existingSecret "")) "path" "kms.local") -}}
 {{- end -}}

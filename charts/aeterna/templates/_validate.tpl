@@ -298,6 +298,27 @@ Each rule fails the render with one sentence that names the key.
 {{- end -}}
 {{- end -}}
 
+{{- /* Knowledge repository, GitHub, and what several replicas need */ -}}
+{{- $gh := $v.server.github -}}
+{{- if ne (empty $gh.owner) (empty $gh.repo) -}}
+{{- fail "server.github.owner and server.github.repo go together: the server needs both for any GitHub provider." -}}
+{{- end -}}
+{{- if ne (empty $gh.appId) (empty $gh.installationId) -}}
+{{- fail "server.github.appId and server.github.installationId go together: the server authenticates as the App installation." -}}
+{{- end -}}
+{{- if and (or $gh.appId $gh.tokenKey $gh.webhookSecretKey) (not $gh.existingSecret) -}}
+{{- fail "server.github.existingSecret is required with server.github.appId, tokenKey or webhookSecretKey: it holds the App's private key, the token and the webhook secret (the server mints the App token at boot and does not start without it)." -}}
+{{- end -}}
+{{- if and $gh.orgName (not $gh.appId) -}}
+{{- fail "server.github.orgName needs server.github.appId, installationId and existingSecret: the organization sync authenticates as the GitHub App." -}}
+{{- end -}}
+{{- if and (hasPrefix "git@github.com:" $v.server.knowledgeRepo.url) (not (and $gh.owner (or $gh.appId $gh.tokenKey))) -}}
+{{- fail "server.knowledgeRepo.url is an SSH URL, which the server only rewrites to HTTPS with a GitHub provider: set server.github.owner, repo and an App or token, or use an https:// URL." -}}
+{{- end -}}
+{{- if and (or $v.autoscaling.enabled (gt (int $v.replicaCount) 1)) (not $v.server.knowledgeRepo.url) -}}
+{{- fail (printf "server.knowledgeRepo.url is required with more than one replica (replicaCount %d, autoscaling %t): at 0.8.0-rc.12 each replica keeps its own local knowledge repository, so replicas would diverge; set a remote repository or run one replica." (int $v.replicaCount) $v.autoscaling.enabled) -}}
+{{- end -}}
+
 {{- /* Registry mirror and pull secrets: the dragonfly, qdrant and weaviate charts read only their own image keys */ -}}
 {{- $reg := $v.global.imageRegistry | default "" | trimSuffix "/" -}}
 {{- if $reg -}}
