@@ -47,7 +47,7 @@ for chart in "${CHARTS[@]}"; do
 done
 # Operator APIs the test cluster is assumed to serve (offline renders); a values file can override the list with a
 # "# api-versions: …" line (empty: none, e.g. to prove the missing-operator message).
-CLUSTER_APIS="postgresql.cnpg.io/v1 psmdb.percona.com/v1 monitoring.coreos.com/v1 autoscaling.k8s.io/v1"
+CLUSTER_APIS="postgresql.cnpg.io/v1 psmdb.percona.com/v1 monitoring.coreos.com/v1 autoscaling.k8s.io/v1 external-secrets.io/v1"
 api_args() { # values-file...: prints --api-versions arguments, one per line
   local apis=$CLUSTER_APIS f line
   for f in "$@"; do

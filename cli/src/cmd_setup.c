@@ -372,18 +372,24 @@ static void print_next_steps(const struct deployment *d, const char *dir, bool w
 			printf("  # once per cluster: the CloudNativePG operator (runs the bundled PostgreSQL)\n"
 			       "  helm repo add cnpg https://cloudnative-pg.github.io/charts\n"
 			       "  helm install cnpg cnpg/cloudnative-pg -n cnpg-system --create-namespace\n");
+		printf("  kubectl create namespace aeterna\n");
 		if (mongo)
 			printf("  # once per namespace: the Percona operator (runs the bundled MongoDB)\n"
 			       "  helm repo add percona https://percona.github.io/percona-helm-charts\n"
-			       "  helm install psmdb-operator percona/psmdb-operator -n aeterna --create-namespace\n");
+			       "  helm install psmdb-operator percona/psmdb-operator -n aeterna\n");
 		printf("  # once: fetch the dragonfly, valkey, qdrant and weaviate subcharts\n"
 		       "  helm repo add valkey https://valkey.io/valkey-helm/\n"
 		       "  helm repo add qdrant https://qdrant.github.io/qdrant-helm\n"
 		       "  helm repo add weaviate https://weaviate.github.io/weaviate-helm\n"
 		       "  helm dependency build charts/aeterna\n");
-		printf("  helm install aeterna charts/aeterna -n aeterna --create-namespace -f %s/values.yaml\n", dir);
+		printf("  kubectl -n aeterna apply -f %s/secrets.yaml   # the secrets values.yaml refers to\n", dir);
+		printf("  helm install aeterna charts/aeterna -n aeterna -f %s/values.yaml\n", dir);
 		printf("  kubectl -n aeterna rollout status deployment/aeterna\n");
-		printf("  helm test aeterna -n aeterna\n");
+		if (d->mode != MODE_REMOTE && model_vector_bundled(d) && d->vector == VB_QDRANT)
+			/* the qdrant chart's own test pod runs as root: skipped (charts/aeterna/README.md) */
+			printf("  helm test aeterna -n aeterna --filter '!name=aeterna-qdrant-test-db-interaction'\n");
+		else
+			printf("  helm test aeterna -n aeterna\n");
 		printf("  Authentication is off (auth.allowUnauthenticated: true in values.yaml): any caller can claim any\n"
 		       "  identity and role. Turn on auth.plugin or auth.kubernetes before the server is reachable by\n"
 		       "  others (charts/aeterna/README.md, \"Security\").\n");
@@ -427,7 +433,7 @@ int cmd_setup(int argc, char **argv)
 	model_init(&d);
 	model_init(&prev);
 	struct diag_list diags = {0};
-	struct output outs[5];
+	struct output outs[6];
 	char kms_key[45] = ""; /* the compose stack's local KMS key; wiped at the end */
 	size_t nouts = 0;
 	int rc = EXIT_USAGE;
@@ -619,6 +625,10 @@ int cmd_setup(int argc, char **argv)
 			model_free(&masked);
 			goto oom;
 		}
+		nouts++;
+		outs[nouts] = (struct output){ "secrets.yaml", path_join(dir, "secrets.yaml"), {0}, {0}, 0600, true, true };
+		gen_secrets(&d, &outs[nouts].text);
+		gen_secrets(&masked, &outs[nouts].shown);
 		nouts++;
 		outs[nouts] = (struct output){ "docker-compose.yaml", path_join(dir, "docker-compose.yaml"), {0}, {0},
 					       0644, true, false };

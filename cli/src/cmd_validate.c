@@ -39,7 +39,7 @@ static void print_help(FILE *out)
 		"      --config FILE      an .aeterna/config.toml written by `aeterna setup`\n"
 		"      --api-versions API an API the target cluster serves (repeat); with it, rules that\n"
 		"                         need an operator (postgresql.cnpg.io/v1, psmdb.percona.com/v1,\n"
-		"                         monitoring.coreos.com/v1, autoscaling.k8s.io/v1) apply\n"
+		"                         monitoring.coreos.com/v1, autoscaling.k8s.io/v1, external-secrets.io/v1) apply\n"
 		"      --json             print the findings as a JSON array\n"
 		"  -h, --help             show this help\n"
 		"\n"

@@ -1,8 +1,20 @@
-/* values.yaml for charts/aeterna. Only keys the chart defines are written. */
+/* values.yaml for charts/aeterna, and secrets.yaml beside it. Only keys the chart defines are
+ * written, and never a secret: every secret answer goes into the Secret SETUP_SECRET
+ * (secrets.yaml, applied before `helm install`) and values.yaml refers to it (existingSecret). */
 #include <string.h>
 
 #include "generate.h"
 #include "yaml_out.h"
+
+/* existingSecret + its key under the current mapping, for a secret answer that is set. */
+static void secret_ref(struct strbuf *out, int indent, const char *key_field, const char *key)
+{
+	yaml_kv(out, indent, "existingSecret", SETUP_SECRET);
+	yaml_kv(out, indent, key_field, key);
+}
+
+/* Secret answers take their flag as their key in SETUP_SECRET (e.g. llm-api-key). */
+static bool answered(const char *v) { return v && *v; }
 
 
 void gen_values(const struct deployment *d, struct strbuf *out)
@@ -28,8 +40,8 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_kv_int(out, 4, "port", d->pg_port);
 		yaml_kv(out, 4, "database", d->pg_database);
 		yaml_kv(out, 4, "username", d->pg_user);
-		if (d->pg_password && *d->pg_password)
-			yaml_kv(out, 4, "password", d->pg_password);
+		if (answered(d->pg_password))
+			secret_ref(out, 4, "existingSecretPasswordKey", "postgres-password");
 		yaml_kv(out, 4, "sslmode", model_choice(d, "postgres-sslmode"));
 	}
 
@@ -43,8 +55,8 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_key(out, 2, "external");
 		yaml_kv(out, 4, "host", d->cache_host);
 		yaml_kv_int(out, 4, "port", d->cache_port);
-		if (d->cache_password && *d->cache_password)
-			yaml_kv(out, 4, "password", d->cache_password);
+		if (answered(d->cache_password))
+			secret_ref(out, 4, "existingSecretPasswordKey", "cache-password");
 	}
 
 	/* Vector store: the qdrant/weaviate subcharts, a Percona MongoDB, or external settings. */
@@ -67,8 +79,13 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 			yaml_key(out, 2, section);
 			for (; set->flag; set++) {
 				const char *v = model_text(d, set->flag);
-				if (!set->optional || *v)
+				const struct field *f = model_field_by_flag(set->flag);
+				if (f && f->secret) {
+					if (*v)
+						secret_ref(out, 4, "existingSecretKey", set->flag);
+				} else if (!set->optional || *v) {
 					yaml_kv(out, 4, set->chart_key, v);
+				}
 			}
 		}
 
@@ -78,8 +95,8 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		case LLM_OPENAI_COMPATIBLE:
 			yaml_kv(out, 2, "provider", "openai");
 			yaml_key(out, 2, "openai");
-			if (d->llm_api_key && *d->llm_api_key)
-				yaml_kv(out, 4, "apiKey", d->llm_api_key);
+			if (answered(d->llm_api_key))
+				secret_ref(out, 4, "existingSecretKey", "llm-api-key");
 			yaml_kv(out, 4, "model", d->llm_model);
 			yaml_kv(out, 4, "embeddingModel", d->llm_embedding_model);
 			if (d->llm == LLM_OPENAI_COMPATIBLE)
@@ -160,4 +177,54 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_key(out, 2, "knowledgeRepo");
 		yaml_kv(out, 4, "url", d->knowledge_repo);
 	}
+}
+
+/* Appends one stringData entry when the answer is set. */
+static void secret_entry(struct strbuf *out, const char *key, const char *v)
+{
+	if (answered(v))
+		yaml_kv(out, 2, key, v);
+}
+
+void gen_secrets(const struct deployment *d, struct strbuf *out)
+{
+	strbuf_puts(out,
+		"# Secrets for charts/aeterna, written by `aeterna setup` (" AETERNA_VERSION "): values.yaml refers to them\n"
+		"# (existingSecret: " SETUP_SECRET "). Apply before installing, in the release's namespace:\n"
+		"#   kubectl -n aeterna apply -f secrets.yaml\n"
+		"# Keep this file private (mode 0600) and out of version control, or encrypt it (SOPS).\n");
+	yaml_kv(out, 0, "apiVersion", "v1");
+	yaml_kv(out, 0, "kind", "Secret");
+	yaml_key(out, 0, "metadata");
+	yaml_kv(out, 2, "name", SETUP_SECRET);
+	yaml_key(out, 2, "labels");
+	yaml_kv(out, 4, "app.kubernetes.io/part-of", "aeterna");
+	yaml_kv(out, 4, "app.kubernetes.io/managed-by", "aeterna-setup");
+	yaml_kv(out, 0, "type", "Opaque");
+	struct strbuf data = {0};
+	if (d->postgres != PG_CLOUDNATIVEPG)
+		secret_entry(&data, "postgres-password", d->pg_password);
+	if (d->cache == CACHE_EXTERNAL)
+		secret_entry(&data, "cache-password", d->cache_password);
+	if (d->mode != MODE_REMOTE) {
+		if (!model_vector_bundled(d)) {
+			const char *section;
+			for (const struct backend_setting *set = vector_settings(d->vector, &section); set->flag; set++) {
+				const struct field *f = model_field_by_flag(set->flag);
+				if (f && f->secret)
+					secret_entry(&data, set->flag, model_text(d, set->flag));
+			}
+		}
+		if (d->llm == LLM_OPENAI || d->llm == LLM_OPENAI_COMPATIBLE)
+			secret_entry(&data, "llm-api-key", d->llm_api_key);
+	}
+	if (data.len) {
+		yaml_key(out, 0, "stringData");
+		strbuf_puts(out, strbuf_str(&data));
+	} else {
+		strbuf_puts(out, "stringData: {}\n");
+	}
+	if (strbuf_failed(&data))
+		out->failed = true;
+	strbuf_free(&data);
 }

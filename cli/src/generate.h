@@ -32,8 +32,14 @@ const struct backend_setting *vector_settings(int vector, const char **chart_sec
 /* A string answer by flag, or "" when unset. */
 const char *model_text(const struct deployment *d, const char *flag);
 
-/* values.yaml for charts/aeterna (kubernetes target). */
+/* The Secret that holds setup's secret answers for the chart (secrets.yaml). */
+#define SETUP_SECRET "aeterna-setup-secrets"
+
+/* values.yaml for charts/aeterna (kubernetes target): never a secret, only references to
+ * SETUP_SECRET. */
 void gen_values(const struct deployment *d, struct strbuf *out);
+/* secrets.yaml: the Kubernetes Secret SETUP_SECRET with the secret answers values.yaml refers to. */
+void gen_secrets(const struct deployment *d, struct strbuf *out);
 /* docker-compose.yaml (docker-compose target). */
 void gen_compose(const struct deployment *d, struct strbuf *out);
 /* .env next to docker-compose.yaml: the stack's secrets, which the compose file only refers to

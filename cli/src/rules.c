@@ -415,6 +415,29 @@ static void knowledge_and_replicas(struct rc *c)
 		     replicas, hpa ? "true" : "false");
 }
 
+/* secrets.provider existing / external-secrets: no secret value in the values. */
+static void secrets_provider(struct rc *c)
+{
+	const char *sp = str(c, "secrets.provider");
+	if (!*sp || !strcmp(sp, "helm"))
+		return;
+	static const char *const inline_paths[] = {
+		"postgresql.external.password", "cache.external.password", "vector.qdrant.apiKey", "vector.weaviate.apiKey",
+		"vector.pinecone.apiKey", "vector.databricks.token", "vector.mongodb.uri", "llm.openai.apiKey",
+	};
+	for (size_t i = 0; i < sizeof(inline_paths) / sizeof(inline_paths[0]); i++)
+		if (on(c, inline_paths[i]))
+			fail(c, inline_paths[i], "secrets.provider is %s, and %s is set inline: put the value in a Secret and set the matching existingSecret (an inline secret ends up in the values file and in Helm's release records).",
+			     sp, inline_paths[i]);
+	if (!strcmp(sp, "external-secrets")) {
+		required(c, "secrets.externalSecrets.storeRef.name", "secrets.provider external-secrets");
+		if (!on(c, "secrets.externalSecrets.secrets"))
+			fail(c, "secrets.externalSecrets.secrets", "secrets.externalSecrets.secrets needs at least one entry with secrets.provider external-secrets: each entry becomes an ExternalSecret creating the Secret an existingSecret names.");
+		if (on(c, "capabilityChecks") && !has_api(c, "external-secrets.io/v1"))
+			fail(c, "secrets.provider", "secrets.provider external-secrets needs the External Secrets Operator, and this cluster does not serve external-secrets.io/v1: install it first (helm repo add external-secrets https://charts.external-secrets.io && helm install external-secrets external-secrets/external-secrets -n external-secrets --create-namespace), or use secrets.provider existing.");
+	}
+}
+
 /* True when seq (a list of names, or of {name: …} maps when maps is true) holds name. */
 static bool lists_name(const struct ynode *seq, const char *name, bool maps)
 {
@@ -509,6 +532,7 @@ int rules_check(const struct ynode *values, const struct rules_apis *apis, struc
 	boot_contract(&c);
 	auth_rules(&c);
 	knowledge_and_replicas(&c);
+	secrets_provider(&c);
 	subchart_images(&c);
 	operators(&c);
 	return c.errors;

@@ -123,7 +123,8 @@ static int check_render(const char *values)
 	 * Percona MongoDB) are answered as if the operators were installed. */
 	char *argv[] = { helm, "template", "aeterna", chart, "-f", (char *)values,
 			 "--api-versions", "postgresql.cnpg.io/v1", "--api-versions", "psmdb.percona.com/v1",
-			 "--api-versions", "monitoring.coreos.com/v1", "--api-versions", "autoscaling.k8s.io/v1", NULL };
+			 "--api-versions", "monitoring.coreos.com/v1", "--api-versions", "autoscaling.k8s.io/v1",
+			 "--api-versions", "external-secrets.io/v1", NULL };
 	pid_t pid;
 	int err = posix_spawnp(&pid, helm, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);

@@ -181,12 +181,14 @@ def secrets_on_argv_warn_and_files_are_private():
         assert r.returncode == 0, r.stderr
         assert "--llm-api-key on the command line is visible to other users" in r.stderr
         assert "sk-test0123456789abcdefXYZ" not in r.stdout + r.stderr
-        for p in ("values.yaml", ".env", ".aeterna/config.toml"):
+        for p in ("secrets.yaml", ".env", ".aeterna/config.toml"):
             assert stat.S_IMODE(os.stat(os.path.join(d, p)).st_mode) == 0o600, p
-        # the compose file only refers to .env: no secret in it, readable like any project file
-        assert "sk-test0123456789abcdefXYZ" not in read(os.path.join(d, "docker-compose.yaml"))
+        # values.yaml and the compose file only refer to secrets.yaml and .env: no secret in them
+        for p in ("values.yaml", "docker-compose.yaml"):
+            assert "sk-test0123456789abcdefXYZ" not in read(os.path.join(d, p)), p
         assert "sk-test0123456789abcdefXYZ" in read(os.path.join(d, ".env"))
-        for p in ("opencode.json", "docker-compose.yaml"):
+        assert "sk-test0123456789abcdefXYZ" in read(os.path.join(d, "secrets.yaml"))
+        for p in ("opencode.json", "docker-compose.yaml", "values.yaml"):
             assert stat.S_IMODE(os.stat(os.path.join(d, p)).st_mode) == 0o644, p
 
 
@@ -196,7 +198,8 @@ def secret_from_environment_is_used_without_warning():
         r = setup("--non-interactive", "-o", d, "--llm", "openai", env={"OPENAI_API_KEY": "sk-env0123456789abcdefXYZ"})
         assert r.returncode == 0, r.stderr
         assert "visible to other users" not in r.stderr
-        assert "sk-env0123456789abcdefXYZ" in read(os.path.join(d, "values.yaml"))
+        assert "sk-env0123456789abcdefXYZ" in read(os.path.join(d, "secrets.yaml"))
+        assert "sk-env0123456789abcdefXYZ" not in read(os.path.join(d, "values.yaml"))
 
 
 @case
@@ -208,7 +211,8 @@ def long_and_special_values_survive_every_file():
         assert r.returncode == 0, r.stderr
         import yaml
         values = yaml.safe_load(read(os.path.join(d, "values.yaml")))
-        assert values["vector"]["mongodb"]["uri"] == uri
+        assert values["vector"]["mongodb"] == {"existingSecret": "aeterna-setup-secrets", "existingSecretKey": "mongodb-uri"}
+        assert yaml.safe_load(read(os.path.join(d, "secrets.yaml")))["stringData"]["mongodb-uri"] == uri
         compose = yaml.safe_load(read(os.path.join(d, "docker-compose.yaml")))
         # the server 0.8.0-rc.12 reads no vector-store setting: the stack does not pass it
         assert "MONGODB_URI" not in compose["services"]["aeterna"]["environment"]
@@ -247,7 +251,8 @@ def targets_write_their_files():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--target", "docker-compose")
         assert r.returncode == 0 and "docker compose up -d" in r.stdout, r.stdout
-        assert listing(d) == [".aeterna/config.toml", ".env", "docker-compose.yaml", "opencode.json", "values.yaml"]
+        assert listing(d) == [".aeterna/config.toml", ".env", "docker-compose.yaml", "opencode.json", "secrets.yaml",
+                              "values.yaml"]
 
 
 @case
@@ -328,7 +333,7 @@ def rerun_keeps_backups_and_reports_unchanged():
     with tempfile.TemporaryDirectory() as d:
         assert setup("--non-interactive", "-o", d).returncode == 0
         r = setup("--non-interactive", "--reconfigure", "-o", d)
-        assert r.returncode == 0 and r.stdout.count("unchanged") == 5, r.stdout
+        assert r.returncode == 0 and r.stdout.count("unchanged") == 6, r.stdout
         r = setup("--non-interactive", "--reconfigure", "-o", d, "--hpa", "--knowledge-repo", "https://github.com/acme/knowledge.git")
         assert "previous version kept as" in r.stdout, r.stdout
         backups = [n for n in os.listdir(d) if n.startswith("values.yaml.") and n.endswith(".bak")]

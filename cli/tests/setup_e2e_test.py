@@ -184,6 +184,27 @@ def check_files(out, combo):
         compose = yaml.safe_load(f)
     for e in jsonschema.validators.validator_for(COMPOSE_SCHEMA)(COMPOSE_SCHEMA).iter_errors(compose):
         problems.append(f"docker-compose.yaml: {'/'.join(map(str, e.path))}: {e.message}")
+    # no secret in values.yaml: every secret answer is in secrets.yaml, which values.yaml refers to
+    with open(os.path.join(out, "values.yaml"), encoding="utf-8") as f:
+        values_text = f.read()
+    with open(os.path.join(out, "secrets.yaml"), encoding="utf-8") as f:
+        secret_doc = yaml.safe_load(f)
+    if os.stat(os.path.join(out, "secrets.yaml")).st_mode & 0o077:
+        problems.append("secrets.yaml is readable by others")
+    secret_data = secret_doc.get("stringData") or {}
+    for k, v in secret_data.items():
+        if len(str(v)) >= 4 and str(v) in values_text:
+            problems.append(f"values.yaml holds the secret {k} (it belongs in secrets.yaml only)")
+    refs = set()
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("existingSecret") == "aeterna-setup-secrets":
+                refs.add(node.get("existingSecretKey") or node.get("existingSecretPasswordKey"))
+            for v in node.values():
+                walk(v)
+    walk(values)
+    if refs != set(secret_data):
+        problems.append(f"values.yaml refers to {sorted(refs)} in secrets.yaml, which holds {sorted(secret_data)}")
     dotenv_path = os.path.join(out, ".env")
     if os.stat(dotenv_path).st_mode & 0o077:
         problems.append(".env is readable by others")

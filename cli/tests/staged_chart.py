@@ -24,4 +24,5 @@ def staged_chart():
 
 # What the test cluster serves: the operators the bundled services need.
 CLUSTER_APIS = ["--api-versions", "postgresql.cnpg.io/v1", "--api-versions", "psmdb.percona.com/v1",
-                "--api-versions", "monitoring.coreos.com/v1", "--api-versions", "autoscaling.k8s.io/v1"]
+                "--api-versions", "monitoring.coreos.com/v1", "--api-versions", "autoscaling.k8s.io/v1",
+                "--api-versions", "external-secrets.io/v1"]

@@ -87,9 +87,11 @@ static void test_golden(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct deployment d;
 		build(&cases[i], &d);
-		struct strbuf v = {0}, c = {0}, t = {0}, o = {0};
+		struct strbuf v = {0}, c = {0}, t = {0}, o = {0}, sec = {0}, env = {0};
 		struct ae_error err;
 		gen_values(&d, &v);
+		gen_secrets(&d, &sec);
+		gen_dotenv(&d, "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", &env);
 		gen_compose(&d, &c);
 		gen_config_toml(&d, &t);
 		assert_int_equal(gen_opencode(&d, NULL, "opencode.json", &o, &err), 0);
@@ -97,6 +99,10 @@ static void test_golden(void **state)
 		compare(cases[i].name, "docker-compose.yaml", &c);
 		compare(cases[i].name, "config.toml", &t);
 		compare(cases[i].name, "opencode.json", &o);
+		compare(cases[i].name, "secrets.yaml", &sec);
+		compare(cases[i].name, "env", &env);
+		strbuf_free(&sec);
+		strbuf_free(&env);
 		strbuf_free(&v);
 		strbuf_free(&c);
 		strbuf_free(&t);

@@ -20,7 +20,8 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
 CHART = os.path.join(ROOT, "charts", "aeterna")
 BASE = os.path.join(CHART, "ci", "local-values.yaml")
-CLUSTER_APIS = ["postgresql.cnpg.io/v1", "psmdb.percona.com/v1", "monitoring.coreos.com/v1", "autoscaling.k8s.io/v1"]
+CLUSTER_APIS = ["postgresql.cnpg.io/v1", "psmdb.percona.com/v1", "monitoring.coreos.com/v1", "autoscaling.k8s.io/v1",
+                "external-secrets.io/v1"]
 
 
 def validate(*args, cwd=None):

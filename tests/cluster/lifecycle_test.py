@@ -46,6 +46,7 @@ OPERATOR_SENTENCES = {
     "psmdb.percona.com/v1": "needs the Percona Server for MongoDB operator",
     "monitoring.coreos.com/v1": "needs the Prometheus Operator",
     "autoscaling.k8s.io/v1": "needs the Vertical Pod Autoscaler",
+    "external-secrets.io/v1": "needs the External Secrets Operator",
 }
 # Left behind by `helm uninstall` on purpose (documented in the chart README, "Uninstalling"):
 # PersistentVolumeClaims that StatefulSets create from their volumeClaimTemplates (data is never

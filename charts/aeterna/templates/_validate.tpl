@@ -319,6 +319,26 @@ Each rule fails the render with one sentence that names the key.
 {{- fail (printf "server.knowledgeRepo.url is required with more than one replica (replicaCount %d, autoscaling %t): at 0.8.0-rc.12 each replica keeps its own local knowledge repository, so replicas would diverge; set a remote repository or run one replica." (int $v.replicaCount) $v.autoscaling.enabled) -}}
 {{- end -}}
 
+{{- /* Secrets provider: with existing or external-secrets, no secret value in the values */ -}}
+{{- $sp := $v.secrets.provider -}}
+{{- if ne $sp "helm" -}}
+{{- $inline := list (list "postgresql.external.password" $v.postgresql.external.password) (list "cache.external.password" $v.cache.external.password) (list "vector.qdrant.apiKey" $v.vector.qdrant.apiKey) (list "vector.weaviate.apiKey" $v.vector.weaviate.apiKey) (list "vector.pinecone.apiKey" $v.vector.pinecone.apiKey) (list "vector.databricks.token" $v.vector.databricks.token) (list "vector.mongodb.uri" $v.vector.mongodb.uri) (list "llm.openai.apiKey" $v.llm.openai.apiKey) -}}
+{{- range $inline -}}
+{{- if index . 1 -}}
+{{- fail (printf "secrets.provider is %s, and %s is set inline: put the value in a Secret and set the matching existingSecret (an inline secret ends up in the values file and in Helm's release records)." $sp (index . 0)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $sp "external-secrets" -}}
+{{- include "aeterna.validate.required" (list "secrets.externalSecrets.storeRef.name" $v.secrets.externalSecrets.storeRef.name "secrets.provider external-secrets") -}}
+{{- if not $v.secrets.externalSecrets.secrets -}}
+{{- fail "secrets.externalSecrets.secrets needs at least one entry with secrets.provider external-secrets: each entry becomes an ExternalSecret creating the Secret an existingSecret names." -}}
+{{- end -}}
+{{- if and $v.capabilityChecks (not (.Capabilities.APIVersions.Has "external-secrets.io/v1")) -}}
+{{- fail "secrets.provider external-secrets needs the External Secrets Operator, and this cluster does not serve external-secrets.io/v1: install it first (helm repo add external-secrets https://charts.external-secrets.io && helm install external-secrets external-secrets/external-secrets -n external-secrets --create-namespace), or use secrets.provider existing." -}}
+{{- end -}}
+{{- end -}}
+
 {{- /* Registry mirror and pull secrets: the dragonfly, qdrant and weaviate charts read only their own image keys */ -}}
 {{- $reg := $v.global.imageRegistry | default "" | trimSuffix "/" -}}
 {{- if $reg -}}
