@@ -75,6 +75,9 @@ go_install helm4 "$HELM4_VERSION" helm.sh/helm/v4/cmd/helm \
   "-X helm.sh/helm/v4/internal/version.version=$HELM4_VERSION"
 go_install kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform
 go_install kube-score "$KUBE_SCORE_VERSION" github.com/zegl/kube-score/cmd/kube-score
+go_install sops "$SOPS_VERSION" github.com/getsops/sops/v3/cmd/sops
+go_install age "$AGE_VERSION" filippo.io/age/cmd/age
+go_install age-keygen "$AGE_VERSION" filippo.io/age/cmd/age-keygen
 
 # helm-unittest: built from our tools module, which repeats upstream's replace directive.
 hu_key="$HELM_UNITTEST_VERSION $(sha256sum "$ROOT/tools/go.mod" "$ROOT/tools/go.sum" | sha256sum | cut -c1-16)"
