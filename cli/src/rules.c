@@ -415,6 +415,30 @@ static void knowledge_and_replicas(struct rc *c)
 		     replicas, hpa ? "true" : "false");
 }
 
+/* Identity-provider sync, A2A authentication, the Vault resolver. */
+static void integrations(struct rc *c)
+{
+	const char *idp = str(c, "server.idp.provider");
+	if (*idp) {
+		char why[128];
+		snprintf(why, sizeof(why), "server.idp.provider %s (its API credentials; the server does not boot without them)", idp);
+		required(c, "server.idp.existingSecret", why);
+		if (!strcmp(idp, "okta")) {
+			required(c, "server.idp.oktaDomain", "server.idp.provider okta (the server does not boot without it)");
+		} else {
+			required(c, "server.idp.azureTenantId", "server.idp.provider azure (the server does not boot without it)");
+			required(c, "server.idp.azureClientId", "server.idp.provider azure (the server does not boot without it)");
+		}
+	}
+	if (on(c, "server.a2a.authEnabled")) {
+		if (!on(c, "server.features.radkit"))
+			fail(c, "server.a2a.authEnabled", "server.a2a.authEnabled needs server.features.radkit: the server reads the A2A settings only with RadKit on, so the endpoint would stay open.");
+		required(c, "server.a2a.existingSecret", "server.a2a.authEnabled (the A2A API key; the server does not boot without it)");
+	}
+	if ((on(c, "server.vault.kubernetesRole") || on(c, "server.vault.tokenExistingSecret")) && !on(c, "server.vault.addr"))
+		fail(c, "server.vault.addr", "server.vault.addr is required with server.vault.kubernetesRole or tokenExistingSecret: they log in to the Vault at that address.");
+}
+
 /* secrets.provider existing / external-secrets: no secret value in the values. */
 static void secrets_provider(struct rc *c)
 {
@@ -532,6 +556,7 @@ int rules_check(const struct ynode *values, const struct rules_apis *apis, struc
 	boot_contract(&c);
 	auth_rules(&c);
 	knowledge_and_replicas(&c);
+	integrations(&c);
 	secrets_provider(&c);
 	subchart_images(&c);
 	operators(&c);

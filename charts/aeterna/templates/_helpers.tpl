@@ -164,6 +164,23 @@ Returns a YAML list of dicts.
 {{- $out = append $out (dict "env" "AETERNA_WEBHOOK_SECRET" "value" "" "existingSecret" $gh.existingSecret "key" . "path" "server.github.webhookSecretKey") -}}
 {{- end -}}
 {{- end -}}
+{{- $idp := $v.server.idp -}}
+{{- if and $idp.provider $idp.existingSecret -}}
+{{- if eq $idp.provider "okta" -}}
+{{- $out = append $out (dict "env" "AETERNA_OKTA_API_TOKEN" "value" "" "existingSecret" $idp.existingSecret "key" $idp.oktaApiTokenKey "path" "server.idp.existingSecret") -}}
+{{- else -}}
+{{- $out = append $out (dict "env" "AETERNA_AZURE_CLIENT_SECRET" "value" "" "existingSecret" $idp.existingSecret "key" $idp.azureClientSecretKey "path" "server.idp.existingSecret") -}}
+{{- end -}}
+{{- with $idp.webhookSecretKey -}}
+{{- $out = append $out (dict "env" "AETERNA_IDP_WEBHOOK_SECRET" "value" "" "existingSecret" $idp.existingSecret "key" . "path" "server.idp.webhookSecretKey") -}}
+{{- end -}}
+{{- end -}}
+{{- if and $v.server.a2a.authEnabled $v.server.a2a.existingSecret -}}
+{{- $out = append $out (dict "env" "AGENT_A2A_AUTH_API_KEY" "value" "" "existingSecret" $v.server.a2a.existingSecret "key" $v.server.a2a.existingSecretKey "path" "server.a2a.existingSecret") -}}
+{{- end -}}
+{{- if and $v.server.vault.addr $v.server.vault.tokenExistingSecret -}}
+{{- $out = append $out (dict "env" "VAULT_TOKEN" "value" "" "existingSecret" $v.server.vault.tokenExistingSecret "key" $v.server.vault.tokenExistingSecretKey "path" "server.vault.tokenExistingSecret") -}}
+{{- end -}}
 {{- if eq $v.kms.provider "local" -}}
 {{- $out = append $out (dict "env" "AETERNA_LOCAL_KMS_KEY" "value" "" "existingSecret" (include "aeterna.kms.secretName" .) "key" (ternary $v.kms.local.existingSecretKey "AETERNA_LOCAL_KMS_KEY" (ne $v.kms.local.existingSecret "")) "path" "kms.local") -}}
 {{- end -}}

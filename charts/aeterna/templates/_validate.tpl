@@ -319,6 +319,27 @@ Each rule fails the render with one sentence that names the key.
 {{- fail (printf "server.knowledgeRepo.url is required with more than one replica (replicaCount %d, autoscaling %t): at 0.8.0-rc.12 each replica keeps its own local knowledge repository, so replicas would diverge; set a remote repository or run one replica." (int $v.replicaCount) $v.autoscaling.enabled) -}}
 {{- end -}}
 
+{{- /* Identity-provider sync, A2A authentication, the Vault resolver */ -}}
+{{- $idp := $v.server.idp -}}
+{{- if $idp.provider -}}
+{{- include "aeterna.validate.required" (list "server.idp.existingSecret" $idp.existingSecret (printf "server.idp.provider %s (its API credentials; the server does not boot without them)" $idp.provider)) -}}
+{{- if eq $idp.provider "okta" -}}
+{{- include "aeterna.validate.required" (list "server.idp.oktaDomain" $idp.oktaDomain "server.idp.provider okta (the server does not boot without it)") -}}
+{{- else -}}
+{{- include "aeterna.validate.required" (list "server.idp.azureTenantId" $idp.azureTenantId "server.idp.provider azure (the server does not boot without it)") -}}
+{{- include "aeterna.validate.required" (list "server.idp.azureClientId" $idp.azureClientId "server.idp.provider azure (the server does not boot without it)") -}}
+{{- end -}}
+{{- end -}}
+{{- if $v.server.a2a.authEnabled -}}
+{{- if not $v.server.features.radkit -}}
+{{- fail "server.a2a.authEnabled needs server.features.radkit: the server reads the A2A settings only with RadKit on, so the endpoint would stay open." -}}
+{{- end -}}
+{{- include "aeterna.validate.required" (list "server.a2a.existingSecret" $v.server.a2a.existingSecret "server.a2a.authEnabled (the A2A API key; the server does not boot without it)") -}}
+{{- end -}}
+{{- if and (or $v.server.vault.kubernetesRole $v.server.vault.tokenExistingSecret) (not $v.server.vault.addr) -}}
+{{- fail "server.vault.addr is required with server.vault.kubernetesRole or tokenExistingSecret: they log in to the Vault at that address." -}}
+{{- end -}}
+
 {{- /* Secrets provider: with existing or external-secrets, no secret value in the values */ -}}
 {{- $sp := $v.secrets.provider -}}
 {{- if ne $sp "helm" -}}
