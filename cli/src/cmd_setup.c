@@ -382,7 +382,11 @@ static void print_next_steps(const struct deployment *d, const char *dir, bool w
 		       "  helm repo add qdrant https://qdrant.github.io/qdrant-helm\n"
 		       "  helm repo add weaviate https://weaviate.github.io/weaviate-helm\n"
 		       "  helm dependency build charts/aeterna\n");
-		printf("  kubectl -n aeterna apply -f %s/secrets.yaml   # the secrets values.yaml refers to\n", dir);
+		if (d->secrets_mode == SECRETS_EXTERNAL)
+			printf("  # the External Secrets Operator and ClusterSecretStore %s: values.yaml lists the keys to store (aeterna/<key>)\n",
+			       d->secret_store);
+		else
+			printf("  kubectl -n aeterna apply -f %s/secrets.yaml   # the secrets values.yaml refers to\n", dir);
 		printf("  helm install aeterna charts/aeterna -n aeterna -f %s/values.yaml\n", dir);
 		printf("  kubectl -n aeterna rollout status deployment/aeterna\n");
 		if (d->mode != MODE_REMOTE && model_vector_bundled(d) && d->vector == VB_QDRANT)
@@ -626,10 +630,12 @@ int cmd_setup(int argc, char **argv)
 			goto oom;
 		}
 		nouts++;
-		outs[nouts] = (struct output){ "secrets.yaml", path_join(dir, "secrets.yaml"), {0}, {0}, 0600, true, true };
-		gen_secrets(&d, &outs[nouts].text);
-		gen_secrets(&masked, &outs[nouts].shown);
-		nouts++;
+		if (d.secrets_mode != SECRETS_EXTERNAL) { /* external-secrets: values.yaml only refers to the store */
+			outs[nouts] = (struct output){ "secrets.yaml", path_join(dir, "secrets.yaml"), {0}, {0}, 0600, true, true };
+			gen_secrets(&d, &outs[nouts].text);
+			gen_secrets(&masked, &outs[nouts].shown);
+			nouts++;
+		}
 		outs[nouts] = (struct output){ "docker-compose.yaml", path_join(dir, "docker-compose.yaml"), {0}, {0},
 					       0644, true, false };
 		gen_compose(&d, &outs[nouts].text);

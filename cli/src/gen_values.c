@@ -16,6 +16,60 @@ static void secret_ref(struct strbuf *out, int indent, const char *key_field, co
 /* Secret answers take their flag as their key in SETUP_SECRET (e.g. llm-api-key). */
 static bool answered(const char *v) { return v && *v; }
 
+struct secret_answer {
+	const char *key;   /* key in SETUP_SECRET (borrowed) */
+	const char *value; /* borrowed from the model */
+};
+
+/* The secret answers the chart consumes, in a fixed order. Returns how many (at most 8). */
+static size_t secret_answers(const struct deployment *d, struct secret_answer out[8])
+{
+	size_t n = 0;
+	if (d->postgres != PG_CLOUDNATIVEPG && answered(d->pg_password))
+		out[n++] = (struct secret_answer){ "postgres-password", d->pg_password };
+	if (d->cache == CACHE_EXTERNAL && answered(d->cache_password))
+		out[n++] = (struct secret_answer){ "cache-password", d->cache_password };
+	if (d->mode != MODE_REMOTE) {
+		if (!model_vector_bundled(d)) {
+			const char *section;
+			for (const struct backend_setting *set = vector_settings(d->vector, &section); set->flag && n < 7; set++) {
+				const struct field *f = model_field_by_flag(set->flag);
+				if (f && f->secret && answered(model_text(d, set->flag)))
+					out[n++] = (struct secret_answer){ set->flag, model_text(d, set->flag) };
+			}
+		}
+		if ((d->llm == LLM_OPENAI || d->llm == LLM_OPENAI_COMPATIBLE) && answered(d->llm_api_key))
+			out[n++] = (struct secret_answer){ "llm-api-key", d->llm_api_key };
+	}
+	return n;
+}
+
+/* secrets.provider: with --secrets external-secrets, one ExternalSecret creates SETUP_SECRET from
+ * the store (keys aeterna/<key>); with a file, the Secret is applied from secrets.yaml. */
+static void secrets_provider(const struct deployment *d, struct strbuf *out)
+{
+	if (d->secrets_mode != SECRETS_EXTERNAL)
+		return;
+	struct secret_answer a[8];
+	size_t n = secret_answers(d, a);
+	yaml_key(out, 0, "secrets");
+	if (!n) {
+		yaml_kv(out, 2, "provider", "existing");
+		return;
+	}
+	yaml_kv(out, 2, "provider", "external-secrets");
+	yaml_key(out, 2, "externalSecrets");
+	yaml_key(out, 4, "storeRef");
+	yaml_kv(out, 6, "name", d->secret_store);
+	yaml_kv(out, 6, "kind", "ClusterSecretStore");
+	yaml_key(out, 4, "secrets");
+	strbuf_puts(out, "      - name: \"" SETUP_SECRET "\"\n        data:\n");
+	for (size_t i = 0; i < n; i++) {
+		strbuf_printf(out, "          - secretKey: \"%s\"\n", a[i].key);
+		strbuf_printf(out, "            remoteRef:\n              key: \"aeterna/%s\"\n", a[i].key);
+	}
+}
+
 
 void gen_values(const struct deployment *d, struct strbuf *out)
 {
@@ -138,6 +192,8 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_kv_bool(out, 2, "allowUnauthenticated", true);
 	}
 
+	secrets_provider(d, out);
+
 	yaml_key(out, 0, "ingress");
 	yaml_kv_bool(out, 2, "enabled", d->ingress == 1);
 	if (d->ingress == 1) {
@@ -179,13 +235,6 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 	}
 }
 
-/* Appends one stringData entry when the answer is set. */
-static void secret_entry(struct strbuf *out, const char *key, const char *v)
-{
-	if (answered(v))
-		yaml_kv(out, 2, key, v);
-}
-
 void gen_secrets(const struct deployment *d, struct strbuf *out)
 {
 	strbuf_puts(out,
@@ -201,30 +250,13 @@ void gen_secrets(const struct deployment *d, struct strbuf *out)
 	yaml_kv(out, 4, "app.kubernetes.io/part-of", "aeterna");
 	yaml_kv(out, 4, "app.kubernetes.io/managed-by", "aeterna-setup");
 	yaml_kv(out, 0, "type", "Opaque");
-	struct strbuf data = {0};
-	if (d->postgres != PG_CLOUDNATIVEPG)
-		secret_entry(&data, "postgres-password", d->pg_password);
-	if (d->cache == CACHE_EXTERNAL)
-		secret_entry(&data, "cache-password", d->cache_password);
-	if (d->mode != MODE_REMOTE) {
-		if (!model_vector_bundled(d)) {
-			const char *section;
-			for (const struct backend_setting *set = vector_settings(d->vector, &section); set->flag; set++) {
-				const struct field *f = model_field_by_flag(set->flag);
-				if (f && f->secret)
-					secret_entry(&data, set->flag, model_text(d, set->flag));
-			}
-		}
-		if (d->llm == LLM_OPENAI || d->llm == LLM_OPENAI_COMPATIBLE)
-			secret_entry(&data, "llm-api-key", d->llm_api_key);
-	}
-	if (data.len) {
-		yaml_key(out, 0, "stringData");
-		strbuf_puts(out, strbuf_str(&data));
-	} else {
+	struct secret_answer a[8];
+	size_t n = secret_answers(d, a);
+	if (!n) {
 		strbuf_puts(out, "stringData: {}\n");
+		return;
 	}
-	if (strbuf_failed(&data))
-		out->failed = true;
-	strbuf_free(&data);
+	yaml_key(out, 0, "stringData");
+	for (size_t i = 0; i < n; i++)
+		yaml_kv(out, 2, a[i].key, a[i].value);
 }

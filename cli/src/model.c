@@ -19,6 +19,7 @@ static const char *const pg_names[] = { "cloudnativepg", "external", NULL };
 static const char *const sslmode_names[] = { "disable", "allow", "prefer", "require", "verify-ca", "verify-full", NULL };
 static const char *const llm_names[] = { "none", "openai", "openai-compatible", "google", "bedrock", NULL };
 static const char *const scope_names[] = { "project", "user", NULL };
+static const char *const secrets_names[] = { "file", "external-secrets", NULL };
 
 #define OFF(m) offsetof(struct deployment, m)
 #define S(sec, k, fl, grp, m, hlp, ph) { sec, k, fl, grp, hlp, F_STRING, OFF(m), NULL, 0, 0, false, NULL, ph }
@@ -94,6 +95,10 @@ const struct field model_fields[] = {
 	B("kubernetes", "pdb", "pdb", "Kubernetes", pdb, "PodDisruptionBudget"),
 	S("kubernetes", "knowledge_repo", "knowledge-repo", "Kubernetes", knowledge_repo,
 	  "remote git repository of the knowledge base (https://…); required with --hpa or --pdb, which run several replicas", "URL"),
+	E("kubernetes", "secrets", "secrets", "Kubernetes", secrets_mode, secrets_names,
+	  "where the chart takes the secret answers from: file (secrets.yaml, a Secret applied before helm install) or external-secrets (ExternalSecrets reading --secret-store; no secret is written)"),
+	S("kubernetes", "secret_store", "secret-store", "Kubernetes", secret_store,
+	  "ClusterSecretStore the ExternalSecrets read (with --secrets external-secrets); the secrets are looked up as aeterna/<key>", "NAME"),
 };
 const size_t model_field_count = sizeof(model_fields) / sizeof(model_fields[0]);
 
@@ -372,6 +377,8 @@ bool model_field_relevant(const struct deployment *d, const struct field *f)
 			return d->ingress == 1;
 		if (!strcmp(fl, "knowledge-repo"))
 			return d->hpa == 1 || d->pdb == 1;
+		if (!strcmp(fl, "secret-store"))
+			return d->secrets_mode == SECRETS_EXTERNAL;
 		return true;
 	}
 	return false;
@@ -520,6 +527,7 @@ int model_apply_defaults(struct deployment *d, struct ae_error *err)
 		set_default_int(d, "network-policy", 0);
 		set_default_int(d, "hpa", 0);
 		set_default_int(d, "pdb", 0);
+		set_default_int(d, "secrets", SECRETS_FILE);
 	}
 	return 0;
 }
@@ -577,6 +585,7 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 		{ "google-project", d->llm == LLM_GOOGLE, "--llm google" },
 		{ "bedrock-region", d->llm == LLM_BEDROCK, "--llm bedrock" },
 		{ "ingress-host", d->ingress == 1, "--ingress" },
+		{ "secret-store", d->secrets_mode == SECRETS_EXTERNAL, "--secrets external-secrets" },
 		{ "knowledge-repo", d->hpa == 1 || d->pdb == 1, "--hpa or --pdb, which run several replicas: each would keep its own knowledge repository otherwise" },
 	};
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {

@@ -26,6 +26,7 @@ enum pg_kind { PG_CLOUDNATIVEPG, PG_EXTERNAL };
 enum sslmode { SSL_DISABLE, SSL_ALLOW, SSL_PREFER, SSL_REQUIRE, SSL_VERIFY_CA, SSL_VERIFY_FULL };
 enum llm_provider { LLM_NONE, LLM_OPENAI, LLM_OPENAI_COMPATIBLE, LLM_GOOGLE, LLM_BEDROCK };
 enum opencode_scope { OPENCODE_PROJECT, OPENCODE_USER };
+enum secrets_mode { SECRETS_FILE, SECRETS_EXTERNAL };
 
 #define UNSET (-1)
 
@@ -61,6 +62,8 @@ struct deployment {
 	char *ingress_host;
 	int ingress_tls, service_monitor, network_policy, hpa, pdb;
 	char *knowledge_repo;                      /* remote knowledge repository (several replicas) */
+	int secrets_mode;                          /* enum secrets_mode: where values.yaml's secrets come from */
+	char *secret_store;                        /* ClusterSecretStore of --secrets external-secrets */
 };
 
 enum field_type { F_STRING, F_INT, F_BOOL, F_ENUM };

@@ -234,6 +234,30 @@ def several_replicas_need_a_remote_knowledge_repository():
 
 
 @case
+def external_secrets_mode_writes_only_references():
+    with tempfile.TemporaryDirectory() as d:
+        r = setup("--non-interactive", "-o", d, "--llm", "openai", "--secrets", "external-secrets",
+                  env={"OPENAI_API_KEY": "sk-ext0123456789abcdefXYZ"})
+        assert r.returncode == 2 and "missing --secret-store" in r.stderr, r.stderr
+        r = setup("--non-interactive", "-o", d, "--llm", "openai", "--secrets", "external-secrets",
+                  "--secret-store", "aws-sm", env={"OPENAI_API_KEY": "sk-ext0123456789abcdefXYZ"})
+        assert r.returncode == 0, r.stderr
+        assert not os.path.exists(os.path.join(d, "secrets.yaml"))
+        values_text = read(os.path.join(d, "values.yaml"))
+        assert "sk-ext0123456789abcdefXYZ" not in values_text
+        import yaml
+        values = yaml.safe_load(values_text)
+        es = values["secrets"]["externalSecrets"]
+        assert values["secrets"]["provider"] == "external-secrets" and es["storeRef"]["name"] == "aws-sm"
+        assert es["secrets"] == [{"name": "aeterna-setup-secrets",
+                                  "data": [{"secretKey": "llm-api-key", "remoteRef": {"key": "aeterna/llm-api-key"}}]}]
+        assert values["llm"]["openai"]["existingSecret"] == "aeterna-setup-secrets"
+        r = subprocess.run([os.path.join(ROOT, ".tools", "bin", "helm3"), "template", "a", CHART,
+                            "-f", os.path.join(d, "values.yaml"), *CLUSTER_APIS], capture_output=True, text=True)
+        assert r.returncode == 0 and "kind: ExternalSecret" in r.stdout, r.stderr
+
+
+@case
 def irrelevant_flag_warns():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--pinecone-index", "x")
