@@ -3,7 +3,8 @@
 # DEST/charts/, the archive of every dependency Chart.lock pins, at exactly that version.
 # The archives come from the first of:
 #   1. $AETERNA_SUBCHARTS (a folder of packaged charts, e.g. an offline mirror);
-#   2. ../shared/subcharts next to this checkout (the offline build machines' copy);
+#   2. shared/subcharts beside this checkout or a folder above it, or /work/shared/subcharts (the
+#      offline build machines' copy);
 #   3. CHART_DIR/charts/, filled by `helm dependency build` (scripts/chart-deps.sh; needs network).
 # A missing or mismatched archive fails with one sentence saying what is missing and how to get it.
 # usage: scripts/stage-chart.sh CHART_DIR DEST
@@ -12,7 +13,14 @@ src=$1 dest=$2
 root=$(cd "$(dirname "$0")/.." && pwd)
 sources=()
 [ -n "${AETERNA_SUBCHARTS:-}" ] && sources+=("$AETERNA_SUBCHARTS")
-[ -d "$root/../shared/subcharts" ] && sources+=("$(cd "$root/../shared/subcharts" && pwd)")
+# shared/subcharts beside this checkout or beside any folder above it (a clone may sit deeper),
+# then the build machines' usual place
+dir=$root
+while [ "$dir" != / ]; do
+  dir=$(dirname "$dir")
+  [ -d "$dir/shared/subcharts" ] && { sources+=("$dir/shared/subcharts"); break; }
+done
+[ -d /work/shared/subcharts ] && sources+=(/work/shared/subcharts)
 sources+=("$(cd "$src" && pwd)/charts")
 rm -rf "$dest"
 mkdir -p "$dest"
