@@ -12,7 +12,7 @@ OUT   ?= out
 help:
 	@echo "make run        render the chart's local scenario and summarise it"
 	@echo "make test       run every test suite"
-	@echo "make build      build the aeterna CLI (build/aeterna)"
+	@echo "make build      build the aeterna CLI (build/aeterna); needs only the build dependencies"
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (default 30)"
 	@echo "make bench      time 'aeterna setup --non-interactive' and report the binary size"
 	@echo "make readme     regenerate the chart README values table"
@@ -21,7 +21,9 @@ help:
 bootstrap:
 	@bash scripts/bootstrap.sh
 
-build: bootstrap
+# Only the build dependencies (C compiler, CMake, Ninja, the C libraries): no test tool.
+build:
+	@bash scripts/bootstrap.sh --build
 	@cmake -S . -B build -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build
 
@@ -35,7 +37,7 @@ run: bootstrap
 test: bootstrap
 	@bash scripts/test.sh
 
-bench: build
+bench: bootstrap build
 	@.tools/venv/bin/python scripts/bench.py build/aeterna
 
 fuzz: bootstrap

@@ -17,10 +17,19 @@ LOGS="$TOOLS/logs"
 # shellcheck source=../tools/versions.env
 . "$ROOT/tools/versions.env"
 
-mkdir -p "$BIN" "$STAMPS" "$LOGS"
-
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: error: %s\n' "$*" >&2; exit 1; }
+
+# --build: only what compiling the CLI needs (make build); nothing is written into .tools/.
+build_only=false
+[ "${1:-}" = --build ] && build_only=true
+if $build_only; then
+  DEB_PACKAGES=$DEB_BUILD_PACKAGES
+  LOGS=$(mktemp -d)
+  trap 'rm -rf "$LOGS"' EXIT
+else
+  mkdir -p "$BIN" "$STAMPS" "$LOGS"
+fi
 
 # run NAME CMD...: runs CMD with output to a log; on failure prints one line and exits.
 run() {
@@ -51,6 +60,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     run apt-install $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   fi
 fi
+
+$build_only && exit 0
 
 # --- Go tools ----------------------------------------------------------------------------
 command -v go >/dev/null || die "go is not installed; it is needed to build helm and the other Go tools"

@@ -100,6 +100,31 @@ for t in build/test_*; do
 done
 counts
 
+# `make build` on a machine with only the build dependencies: a copy of the tree, no .tools/ and
+# no test tool on PATH; cmocka is hidden by a pkg-config wrapper (a stand-in for "not installed").
+# The binary it builds must run setup, validate and status.
+build_without_test_tools() {
+  local tmp rc=0
+  tmp=$(mktemp -d)
+  git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C "$tmp" || { rm -rf "$tmp"; return 1; }
+  mkdir -p "$tmp/fakebin" "$tmp/home"
+  printf '#!/bin/sh\ncase " $* " in *" cmocka "*) exit 1;; esac\nexec /usr/bin/pkg-config "$@"\n' >"$tmp/fakebin/pkg-config"
+  chmod +x "$tmp/fakebin/pkg-config"
+  env -i PATH="$tmp/fakebin:/usr/local/bin:/usr/bin:/bin" HOME="$tmp/home" make -C "$tmp" build || rc=1
+  [ ! -e "$tmp/.tools" ] || { echo "make build created .tools/"; rc=1; }
+  [ ! -e "$tmp/build/test_model" ] || { echo "unit tests were built without cmocka"; rc=1; }
+  if [ $rc -eq 0 ]; then
+    env -i PATH=/usr/bin:/bin HOME="$tmp/home" "$tmp/build/aeterna" setup --non-interactive -o "$tmp/out" >/dev/null || rc=1
+    (cd /tmp && env -i PATH=/usr/bin:/bin "$tmp/build/aeterna" validate -f "$tmp/out/values.yaml") || rc=1
+    env -i PATH=/usr/bin:/bin "$tmp/build/aeterna" status --help >/dev/null || rc=1
+  fi
+  rm -rf "$tmp"
+  return $rc
+}
+suite "make build with only the build dependencies"
+check "make build: no .tools/, no cmocka; the binary runs setup, validate and status" build_without_test_tools
+counts
+
 # --- Python-driven suites of the CLI (TAP output) ----------------------------------------
 # tap_suite NAME SCRIPT: each "ok"/"not ok" line is one case; a crash without TAP is a failure.
 tap_suite() {
