@@ -453,6 +453,10 @@ static void secrets_provider(struct rc *c)
 		if (on(c, inline_paths[i]))
 			fail(c, inline_paths[i], "secrets.provider is %s, and %s is set inline: put the value in a Secret and set the matching existingSecret (an inline secret ends up in the values file and in Helm's release records).",
 			     sp, inline_paths[i]);
+	const struct ynode *qk = at(c, "qdrant.apiKey"); /* a string is an inline key; true generates one */
+	if (qk && qk->kind == Y_STRING && qk->text && *qk->text)
+		fail(c, "qdrant.apiKey", "secrets.provider is %s, and qdrant.apiKey is set inline: put the value in a Secret and set the matching existingSecret (an inline secret ends up in the values file and in Helm's release records).",
+		     sp);
 	if (!strcmp(sp, "external-secrets")) {
 		required(c, "secrets.externalSecrets.storeRef.name", "secrets.provider external-secrets");
 		if (!on(c, "secrets.externalSecrets.secrets"))

@@ -223,8 +223,8 @@ RD_PASSWORD: {{ $cache.password | b64enc | quote }}
 - name: {{ .env }}
   valueFrom:
     secretKeyRef:
-      name: {{ .existingSecret }}
-      key: {{ .key }}
+      name: {{ .existingSecret | quote }}
+      key: {{ .key | quote }}
 {{- else if .value }}
 - name: {{ .env }}
   valueFrom:

@@ -343,7 +343,7 @@ Each rule fails the render with one sentence that names the key.
 {{- /* Secrets provider: with existing or external-secrets, no secret value in the values */ -}}
 {{- $sp := $v.secrets.provider -}}
 {{- if ne $sp "helm" -}}
-{{- $inline := list (list "postgresql.external.password" $v.postgresql.external.password) (list "cache.external.password" $v.cache.external.password) (list "vector.qdrant.apiKey" $v.vector.qdrant.apiKey) (list "vector.weaviate.apiKey" $v.vector.weaviate.apiKey) (list "vector.pinecone.apiKey" $v.vector.pinecone.apiKey) (list "vector.databricks.token" $v.vector.databricks.token) (list "vector.mongodb.uri" $v.vector.mongodb.uri) (list "llm.openai.apiKey" $v.llm.openai.apiKey) -}}
+{{- $inline := list (list "postgresql.external.password" $v.postgresql.external.password) (list "cache.external.password" $v.cache.external.password) (list "vector.qdrant.apiKey" $v.vector.qdrant.apiKey) (list "vector.weaviate.apiKey" $v.vector.weaviate.apiKey) (list "vector.pinecone.apiKey" $v.vector.pinecone.apiKey) (list "vector.databricks.token" $v.vector.databricks.token) (list "vector.mongodb.uri" $v.vector.mongodb.uri) (list "llm.openai.apiKey" $v.llm.openai.apiKey) (list "qdrant.apiKey" (ternary $v.qdrant.apiKey "" (kindIs "string" $v.qdrant.apiKey))) -}}
 {{- range $inline -}}
 {{- if index . 1 -}}
 {{- fail (printf "secrets.provider is %s, and %s is set inline: put the value in a Secret and set the matching existingSecret (an inline secret ends up in the values file and in Helm's release records)." $sp (index . 0)) -}}
