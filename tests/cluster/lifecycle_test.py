@@ -399,6 +399,42 @@ def kms_existing_secret():
         kubectl("delete", "namespace", ns, "--wait=false", check=False)
 
 
+def setup_files_install():
+    """What a user does first: `aeterna setup`, apply its secrets.yaml, `helm install` its values.yaml."""
+    ns = "from-setup"
+    binary = os.environ.get("AETERNA_BIN") or os.path.join(ROOT, "build", "aeterna")
+    try:
+        create_namespace(ns)
+        with tempfile.TemporaryDirectory() as out:
+            env = {"OPENAI_API_KEY": "sk-setup0123456789abcdefXYZ", "AETERNA_POSTGRES_PASSWORD": "pw-from-setup"}
+            run([binary, "setup", "--non-interactive", "-o", out, "--llm", "openai", "--postgres", "external",
+                 "--postgres-host", "db.example.com", "--network-policy"], env=env)
+            kubectl("-n", ns, "apply", "-f", os.path.join(out, "secrets.yaml"))
+            for h in HELMS:
+                rel = f"setup-{h}"
+                r = helm(h, "install", rel, CHART, "-n", ns, "-f", os.path.join(out, "values.yaml"), "--timeout", "3m",
+                         check=False)
+                ok = r.returncode == 0
+                detail = r.stderr[-2000:]
+                if ok:
+                    try:
+                        check_pods_created(ns)
+                        dep = json.loads(kubectl("-n", ns, "get", "deployment", f"{rel}-aeterna", "-o", "json").stdout)
+                        env_refs = {e["name"]: e.get("valueFrom", {}).get("secretKeyRef", {}).get("name")
+                                    for e in dep["spec"]["template"]["spec"]["containers"][0].get("env", [])}
+                        ok = env_refs.get("OPENAI_API_KEY") == "aeterna-setup-secrets" and \
+                            env_refs.get("PG_PASSWORD") == "aeterna-setup-secrets"
+                        detail = json.dumps(env_refs)
+                    except Failed as e:
+                        ok, detail = False, str(e)
+                tap(ok, f"aeterna setup's files install with {h}: secrets.yaml applied, values.yaml refers to it", detail)
+                helm(h, "uninstall", rel, "-n", ns, check=False)
+    except (Failed, subprocess.CalledProcessError) as e:
+        tap(False, "aeterna setup's files install", e)
+    finally:
+        kubectl("delete", "namespace", ns, "--wait=false", check=False)
+
+
 def namespace_admin():
     """A deployer that holds `admin` in one namespace only, as many platform teams run Helm."""
     ns = "team-a"
@@ -479,6 +515,7 @@ def main():
         print(f"# {len(jobs)} lifecycles in {time.time() - t1:.0f} s", flush=True)
         negative_control()
         kms_existing_secret()
+        setup_files_install()
         namespace_admin()
     finally:
         kubelet.stop.set()
