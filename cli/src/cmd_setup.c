@@ -417,6 +417,33 @@ static void print_next_steps(const struct deployment *d, const char *dir, bool w
 		       model_choice(d, "postgres-sslmode"));
 }
 
+/* The compose stack's local KMS key: read back from an existing .env at path (a new key could
+ * not read the tenant secrets already stored), else generated. Prints why and returns -1 when
+ * the existing file cannot be read or holds a malformed key. */
+static int compose_kms_key(const char *path, char key[45])
+{
+	char *old = NULL;
+	int e = 0;
+	struct ae_error err;
+	if (read_file(path, &old, NULL, &e, &err) < 0 && e != ENOENT) {
+		fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		return -1;
+	}
+	int rc = 0;
+	if (old && dotenv_kms_key(old, key) == 0) {
+		/* kept */
+	} else if (old && strstr(old, "AETERNA_LOCAL_KMS_KEY=")) {
+		fprintf(stderr, "aeterna setup: %s: AETERNA_LOCAL_KMS_KEY is not the standard base64 of 32 bytes; "
+				"fix or remove that line (a new key cannot read the tenant secrets already stored)\n", path);
+		rc = -1;
+	} else if (kms_key_generate(key) < 0) {
+		fprintf(stderr, "aeterna setup: cannot generate a KMS key: %s\n", strerror(errno));
+		rc = -1;
+	}
+	free(old);
+	return rc;
+}
+
 int cmd_setup(int argc, char **argv)
 {
 	static const struct option base[] = {
@@ -643,32 +670,12 @@ int cmd_setup(int argc, char **argv)
 		nouts++;
 		/* .env: the compose stack's secrets. The KMS key is read back from an existing .env
 		 * (a new one would make the tenant secrets already stored unreadable). */
-		char *env_path = path_join(dir, ".env"), *env_old = NULL;
-		int e = 0;
-		if (env_path && read_file(env_path, &env_old, NULL, &e, &err) < 0 && e != ENOENT) {
-			fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		char *env_path = path_join(dir, ".env");
+		if (env_path && compose_kms_key(env_path, kms_key) < 0) {
 			free(env_path);
 			model_free(&masked);
 			goto out;
 		}
-		if (!env_old || dotenv_kms_key(env_old, kms_key) < 0) {
-			if (env_old && strstr(env_old, "AETERNA_LOCAL_KMS_KEY=")) {
-				fprintf(stderr, "aeterna setup: %s: AETERNA_LOCAL_KMS_KEY is not the standard base64 of 32 bytes; "
-						"fix or remove that line (a new key cannot read the tenant secrets already stored)\n", env_path);
-				free(env_old);
-				free(env_path);
-				model_free(&masked);
-				goto out;
-			}
-			if (kms_key_generate(kms_key) < 0) {
-				fprintf(stderr, "aeterna setup: cannot generate a KMS key: %s\n", strerror(errno));
-				free(env_old);
-				free(env_path);
-				model_free(&masked);
-				goto out;
-			}
-		}
-		free(env_old);
 		outs[nouts] = (struct output){ ".env", env_path, {0}, {0}, 0600, true, true };
 		gen_dotenv(&d, kms_key, &outs[nouts].text);
 		gen_dotenv(&masked, "********", &outs[nouts].shown);

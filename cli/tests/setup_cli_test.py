@@ -258,6 +258,22 @@ def external_secrets_mode_writes_only_references():
 
 
 @case
+def compose_kms_key_is_kept_and_a_malformed_one_refused():
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d).returncode == 0
+        env = read(os.path.join(d, ".env"))
+        key = [l for l in env.splitlines() if l.startswith("AETERNA_LOCAL_KMS_KEY=")][0]
+        assert setup("--non-interactive", "--reconfigure", "-o", d, "--hpa=false").returncode == 0
+        assert key in read(os.path.join(d, ".env"))
+        with open(os.path.join(d, ".env"), "w", encoding="utf-8") as f:
+            f.write(env.replace(key, "AETERNA_LOCAL_KMS_KEY='dG9vLXNob3J0'"))
+        before = {p: read(os.path.join(d, p)) for p in listing(d)}
+        r = setup("--non-interactive", "--reconfigure", "-o", d)
+        assert r.returncode != 0 and "AETERNA_LOCAL_KMS_KEY is not the standard base64 of 32 bytes" in r.stderr, r.stderr
+        assert {p: read(os.path.join(d, p)) for p in listing(d)} == before
+
+
+@case
 def irrelevant_flag_warns():
     with tempfile.TemporaryDirectory() as d:
         r = setup("--non-interactive", "-o", d, "--pinecone-index", "x")

@@ -21,6 +21,7 @@ once the controller-manager has created the pods; nothing here proves that a con
 import base64
 import concurrent.futures
 import glob
+import importlib
 import json
 import os
 import signal
@@ -54,9 +55,11 @@ OPERATOR_SENTENCES = {
 # local KMS key). Plus what Kubernetes itself puts in every namespace.
 KUBERNETES_OWN = {("ServiceAccount", "default"), ("ConfigMap", "kube-root-ca.crt")}
 LEFTOVER_KINDS = {"PersistentVolumeClaim", "Event"}
-# Subchart test hooks no value can turn off or make "restricted" (see scripts/check-manifests.py
-# and the chart's NOTES): kept out of the dry run and of `helm test` with the filter NOTES gives.
-SUBCHART_TESTS = ("-qdrant-test-db-interaction",)
+# Subchart test hooks no value can turn off or make "restricted" (scripts/check-manifests.py lists
+# them by name; the chart's NOTES say so): kept out of the dry run and of `helm test` with the
+# filter NOTES gives, together with the hook objects of the same name.
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+excepted = importlib.import_module("check-manifests").excepted
 
 _tap_lock = threading.Lock()
 _n = 0
@@ -190,8 +193,7 @@ def strict_dry_run(h, release, ns, values, extra):
     """Render as helm would for this cluster and send it with fieldValidation=Strict, dry run."""
     out = helm(h, "template", release, CHART, "-n", ns, "-f", values, *extra, "--validate").stdout
     docs = [d for d in yaml.safe_load_all(out) if d]
-    skipped = sorted({d["metadata"]["name"] for d in docs if d["metadata"]["name"].endswith(SUBCHART_TESTS)
-                      and (d["metadata"].get("annotations") or {}).get("helm.sh/hook") == "test"})
+    skipped = sorted({d["metadata"]["name"] for d in docs if excepted(d)})
     docs = [d for d in docs if d["metadata"]["name"] not in skipped]
     with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
         yaml.safe_dump_all(docs, f)

@@ -294,3 +294,16 @@ Ingress host (https with TLS), else empty (a relative redirect). */}}
 {{- printf "%s://%s" (ternary "https" "http" (not (empty .Values.ingress.tls))) (first .Values.ingress.hosts).host -}}
 {{- end -}}
 {{- end -}}
+
+{{/* A generated secret value kept across upgrades: the value stored under key in the Secret
+secretName (read back with lookup), else fresh. Arguments: (list ctx secretName key fresh).
+Without a cluster (`helm template`) lookup finds nothing, so fresh is used on every render. */}}
+{{- define "aeterna.keptSecretValue" -}}
+{{- $ctx := index . 0 -}}
+{{- $key := index . 2 -}}
+{{- $found := "" -}}
+{{- with (lookup "v1" "Secret" $ctx.Release.Namespace (index . 1)) -}}
+{{- $found = index (.data | default dict) $key | default "" | b64dec -}}
+{{- end -}}
+{{- $found | default (index . 3) -}}
+{{- end -}}
