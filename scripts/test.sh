@@ -36,8 +36,7 @@ CHARTS=(charts/aeterna)
 [ -d charts/verta ] && CHARTS+=(charts/verta)
 
 # Charts with subcharts are rendered from a staged copy holding the real subcharts at the
-# versions Chart.lock pins (scripts/stage-chart.sh: ../shared/subcharts offline, or the archives
-# `helm dependency build` put in charts/aeterna/charts/).
+# versions Chart.lock pins (scripts/stage-chart.sh says where it looks for the archives).
 STAGE=build/staged
 declare -A STAGED
 for chart in "${CHARTS[@]}"; do
