@@ -134,9 +134,9 @@ counts
 
 # --- Python-driven suites of the CLI (TAP output) ----------------------------------------
 # tap_suite NAME SCRIPT: each "ok"/"not ok" line is one case; a crash without TAP is a failure.
-tap_suite() {
+tap_suite() { # NAME SCRIPT [LOG-NAME]
   local name=$1 script=$2 log
-  log="$LOGS/$(basename "$script" .py).log"
+  log="$LOGS/${3:-$(basename "$script" .py)}.log"
   AETERNA_BIN="$ROOT/build-asan/aeterna" ASAN_OPTIONS=detect_leaks=1 "$PY" "$script" >"$log" 2>&1
   local rc=$? ok bad
   ok=$(grep -cE '^ok [0-9]+' "$log")
@@ -326,9 +326,13 @@ counts
 
 # --- a real API server: every scenario installed, upgraded, tested, rolled back, uninstalled ---
 suite "real API server (etcd + kube-apiserver + kube-controller-manager $KUBERNETES_VERSION, PSS restricted, helm 3 + helm 4)"
-trap 'tests/cluster/kube-cluster.sh stop "$ROOT/build/kube" >/dev/null 2>&1' EXIT
+trap 'tests/cluster/kube-cluster.sh stop "$ROOT/build/kube" >/dev/null 2>&1; tests/cluster/kube-cluster.sh stop "$ROOT/build/kube-verta" >/dev/null 2>&1' EXIT
 api_start=$SECONDS
 KUBE_TEST_DIR="$ROOT/build/kube" tap_suite "apiserver" tests/cluster/lifecycle_test.py
+# charts/verta: the same lifecycle for each of its scenarios, on a control plane of its own (about 10 s to
+# start): phase 1 needs a cluster without the operator CRDs the aeterna run installed.
+[ -d charts/verta ] && LIFECYCLE_CHART=charts/verta LIFECYCLE_STAGED_CHART="$ROOT/${STAGED[charts/verta]}" \
+  KUBE_TEST_DIR="$ROOT/build/kube-verta" tap_suite "apiserver verta" tests/cluster/lifecycle_test.py lifecycle_test-verta
 printf '   (API-server suite: %d s)\n' $((SECONDS - api_start))
 counts
 

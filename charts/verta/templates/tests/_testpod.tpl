@@ -1,4 +1,5 @@
-{{/* A helm test pod (Pod Security "restricted", no token, the tests' NetworkPolicy).
+{{/* A helm test pod (Pod Security "restricted", the namespace default ServiceAccount without a token — a hook
+renders before the chart's own ServiceAccount exists on a dry run — and the tests' NetworkPolicy).
 Arguments: (list ctx name image). The container spec follows at indent 4 in the caller. */}}
 {{- define "verta.test.header" -}}
 {{- $ctx := index . 0 -}}
@@ -14,7 +15,6 @@ metadata:
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 spec:
   restartPolicy: Never
-  serviceAccountName: {{ include "verta.serviceAccountName" $ctx }}
   automountServiceAccountToken: false
   enableServiceLinks: false
   {{- include "verta.imagePullSecrets" (list $ctx 2) }}
