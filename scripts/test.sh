@@ -208,6 +208,7 @@ counts
 
 suite "server boot contract (charts/aeterna/server-env.txt): the check reports each kind of breach"
 tap_suite "contract" tests/contract/server_contract_test.py
+[ -d charts/verta ] && VERTA_STAGED_CHART="$ROOT/${STAGED[charts/verta]}" tap_suite "verta contract" tests/contract/verta_manifest_test.py
 counts
 
 # --- bad values: each must fail to render with its expected message ---------------------
