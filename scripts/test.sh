@@ -206,9 +206,10 @@ for chart in "${CHARTS[@]}"; do
 done
 counts
 
-suite "server boot contract (charts/aeterna/server-env.txt): the check reports each kind of breach"
+suite "server boot contract (charts/aeterna/server-env.txt), verta app contract, examples/verta compose: the checks report each kind of breach"
 tap_suite "contract" tests/contract/server_contract_test.py
 [ -d charts/verta ] && VERTA_STAGED_CHART="$ROOT/${STAGED[charts/verta]}" tap_suite "verta contract" tests/contract/verta_manifest_test.py
+[ -d examples/verta ] && tap_suite "verta compose" tests/examples/verta_compose_test.py
 counts
 
 # --- bad values: each must fail to render with its expected message ---------------------
