@@ -10,7 +10,7 @@ OUT   ?= out
 .PHONY: help bootstrap build build-asan run test bench fuzz clean readme
 
 help:
-	@echo "make run        render the chart's local scenario and summarise it"
+	@echo "make run        render charts/aeterna (local scenario) and charts/verta (defaults) and summarise them"
 	@echo "make test       run every test suite"
 	@echo "make build      build the aeterna CLI (build/aeterna); needs only the build dependencies"
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (default 30)"

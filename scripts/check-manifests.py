@@ -14,6 +14,11 @@ Usage: check-manifests.py CHART MANIFEST [VALUES]
   server reads, none it ignores at this tag, secrets only from Secrets, every variable it needs
   to boot present, values well formed (e.g. the local KMS key decodes to 32 bytes); and no
   Service links (which would add AETERNA_*-looking variables).
+- For charts/verta, the app contract (../shared/contracts/verta.md): every ConfigMap is read by a pod;
+  the backend, frontend and ML containers get ADMIN_API_KEY from a Secret (never the app's built-in
+  default), the backend every variable it needs to start (from Secrets for the secret ones) and never
+  NODE_ENV=test; ML_SERVICE_URL, BACKEND_URL and a bundled REDIS_HOST name Services of the render on
+  the right port; a reference to a Secret of the render names a key it holds; no Service links.
 - with VALUES setting global.imageRegistry / global.imagePullSecrets: every image of every pod
   (subcharts included) comes from that registry and every pod carries those pull secrets.
 Prints one line per problem and exits 1 when there is any.
@@ -134,6 +139,75 @@ def check_server_env(chart, docs, problems):
                     problems.append(f"{name}/{c['name']}: {p}")
 
 
+VERTA_APPS = ("backend", "frontend", "ml")
+VERTA_BACKEND_SECRETS = ("ADMIN_API_KEY", "DATABASE_URL", "DISCORD_BOT_TOKEN", "ML_SERVICE_API_KEY")
+
+
+def check_verta(docs, problems):
+    configmaps = {d["metadata"]["name"]: d.get("data") or {} for d in docs if d.get("kind") == "ConfigMap"}
+    secrets = {}
+    for d in docs:
+        if d.get("kind") == "Secret":
+            data = {k: base64.b64decode(v).decode("utf-8", "replace") for k, v in (d.get("data") or {}).items()}
+            data.update(d.get("stringData") or {})
+            secrets[d["metadata"]["name"]] = data
+    services = {d["metadata"]["name"]: {p["port"] for p in d["spec"].get("ports") or []}
+                for d in docs if d.get("kind") == "Service"}
+    used = set()
+    for doc in docs:
+        for name, spec in pod_specs(doc):
+            for v in spec.get("volumes") or []:
+                if "configMap" in v:
+                    used.add(v["configMap"]["name"])
+            for c in (spec.get("initContainers") or []) + (spec.get("containers") or []):
+                for src in c.get("envFrom") or []:
+                    if "configMapRef" in src:
+                        used.add(src["configMapRef"]["name"])
+                for e in c.get("env") or []:
+                    ref = (e.get("valueFrom") or {}).get("configMapKeyRef")
+                    if ref:
+                        used.add(ref["name"])
+                    ref = (e.get("valueFrom") or {}).get("secretKeyRef")
+                    if ref and ref["name"] in secrets and ref["key"] not in secrets[ref["name"]]:
+                        problems.append(f"{name}/{c['name']}: {e['name']} refers to key {ref['key']} that Secret {ref['name']} does not hold")
+            apps = [c for c in spec.get("containers") or [] if c["name"] in VERTA_APPS]
+            if apps and spec.get("enableServiceLinks") is not False:
+                problems.append(f"{name}: enableServiceLinks is not false")
+            for c in apps:
+                env = container_env(c, configmaps, secrets)
+                where = f"{name}/{c['name']}"
+                need = VERTA_BACKEND_SECRETS if c["name"] == "backend" else ("ADMIN_API_KEY",)
+                for var in need:
+                    if var not in env:
+                        problems.append(f"{where}: {var} is not set (the app exits, or falls back to its built-in key)")
+                    elif env[var][1] != "secret":
+                        problems.append(f"{where}: {var} comes from an {env[var][1]} value, not a Secret")
+                if c["name"] == "backend" and (env.get("NODE_ENV") or ("", ""))[0] == "test":
+                    problems.append(f"{where}: NODE_ENV=test skips the database migrations")
+                for var, port in (("ML_SERVICE_URL", 8000), ("BACKEND_URL", 25000)):
+                    value = (env.get(var) or (None, ""))[0]
+                    if value is None:
+                        continue
+                    host = value.split("://", 1)[-1].split("/", 1)[0]
+                    svc, _, p = host.partition(":")
+                    if svc not in services or int(p or 80) not in services[svc]:
+                        problems.append(f"{where}: {var}={value} names no Service of the release on that port")
+                redis = (env.get("REDIS_HOST") or (None, ""))[0]
+                if redis and "." not in redis and redis not in services:
+                    problems.append(f"{where}: REDIS_HOST={redis} names no Service of the release")
+    for cm in configmaps:
+        # the valkey subchart's own ConfigMaps are mounted by its pod; every one must be read by some pod
+        if cm not in used:
+            problems.append(f"ConfigMap {cm} is read by no pod")
+
+
+# Checks of one chart's application contract, by chart folder name.
+CHART_CHECKS = {
+    "aeterna": lambda chart, docs, problems: check_server_env(chart, docs, problems),
+    "verta": lambda chart, docs, problems: check_verta(docs, problems),
+}
+
+
 def check_global(values_file, docs, problems):
     with open(values_file, encoding="utf-8") as f:
         g = (yaml.safe_load(f) or {}).get("global") or {}
@@ -173,7 +247,9 @@ def main(chart, manifest, values=None):
                 image = c.get("image") or ""
                 if image.endswith(":latest") or ("@" not in image and ":" not in image.rsplit("/", 1)[-1]):
                     problems.append(f"{doc['kind']} {doc['metadata']['name']}/{c['name']}: image {image} is not pinned")
-    check_server_env(chart, docs, problems)
+    check = CHART_CHECKS.get(os.path.basename(os.path.normpath(chart)))
+    if check:
+        check(chart, docs, problems)
     for p in problems:
         print(p)
     return 1 if problems else 0

@@ -24,6 +24,10 @@ excepted = import_module("check-manifests").excepted
 KUBE_SCORE_EXCEPTIONS = {
     ("Deployment", "-dragonfly"): ("deployment-replicas",
                                    "Dragonfly instances do not replicate each other: the bundled cache runs one pod"),
+    # the valkey chart (charts/verta's queue store) in its one-primary mode: `replicas: 1` and no readinessProbe are
+    # fixed in its template; `Recreate` because the ReadWriteOnce volume cannot be mounted by a second pod
+    ("Deployment", "-valkey"): ("pod-probes,deployment-replicas,deployment-strategy",
+                                "Valkey one-primary mode: one pod, no readiness probe value, Recreate for its volume"),
 }
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "IngressClass",
                   "PriorityClass", "StorageClass", "PersistentVolume"}

@@ -2,7 +2,8 @@
 # make run: the main job on the local default.
 #   1. build the aeterna CLI;
 #   2. aeterna setup --non-interactive --mode local --target kubernetes into a scratch folder;
-#   3. render charts/aeterna with the generated values.yaml and summarise what was rendered.
+#   3. render charts/aeterna with the generated values.yaml and summarise what was rendered;
+#   4. render charts/verta's defaults (with the minimum it needs) and summarise them.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${1:-out}
@@ -32,3 +33,21 @@ trap - EXIT
 echo
 echo "== Rendered charts/aeterna (values: $OUT/setup/values.yaml; $subcharts) to $manifest:"
 .tools/venv/bin/python scripts/manifest-summary.py "$manifest"
+
+# 4. charts/verta: its defaults with the documented minimum (an external TiDB URL and a bot token
+#    have no default: ci/minimal-values.yaml gives placeholders), the valkey subchart staged as pinned.
+verta_manifest="$OUT/verta-default.yaml"
+verta_chart=build/staged/verta
+scripts/stage-chart.sh charts/verta "$verta_chart"
+tmp=$(mktemp "$OUT/.render.XXXXXX")
+trap 'rm -f "$tmp"' EXIT
+if ! .tools/bin/helm3 template verta "$verta_chart" -n verta -f charts/verta/ci/minimal-values.yaml \
+     --kube-version 1.35.0 >"$tmp"; then
+  echo "run: rendering charts/verta with charts/verta/ci/minimal-values.yaml failed (message above)" >&2
+  exit 1
+fi
+mv "$tmp" "$verta_manifest"
+trap - EXIT
+echo
+echo "== Rendered charts/verta (default values + charts/verta/ci/minimal-values.yaml; valkey subchart pinned in charts/verta/Chart.lock) to $verta_manifest:"
+.tools/venv/bin/python scripts/manifest-summary.py "$verta_manifest"

@@ -35,8 +35,14 @@ import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, ".tools", "bin")
-CHART_SRC = os.path.join(ROOT, "charts", "aeterna")
-CHART = os.environ.get("AETERNA_STAGED_CHART") or ""
+# LIFECYCLE_CHART=charts/verta runs the generic lifecycle for that chart's scenarios (staged copy in
+# LIFECYCLE_STAGED_CHART, else staged here); the aeterna-only extras (KMS, setup files, root-pod
+# control, namespace admin) run for charts/aeterna only.
+CHART_SRC = os.path.join(ROOT, os.environ.get("LIFECYCLE_CHART") or os.path.join("charts", "aeterna"))
+CHART_NAME = os.path.basename(CHART_SRC.rstrip("/"))
+IS_AETERNA = CHART_NAME == "aeterna"
+CHART = os.environ.get("LIFECYCLE_STAGED_CHART") or (os.environ.get("AETERNA_STAGED_CHART") if IS_AETERNA else "") or ""
+NS_PREFIX = "" if IS_AETERNA else f"{CHART_NAME}-"
 WORK = os.environ.get("KUBE_TEST_DIR") or os.path.join(ROOT, "build", "kube")
 KUBECONFIG = os.path.join(WORK, "admin.kubeconfig")
 CRDS = os.path.join(ROOT, "schemas", "crds")
@@ -281,7 +287,7 @@ def remaining(ns):
 
 def lifecycle(h, values):
     sc = scenario_name(values)
-    ns = f"{sc}-{h}"[:63]
+    ns = f"{NS_PREFIX}{sc}-{h}"[:63]
     rel = "ci-release"
     step = "namespace"
     try:
@@ -335,7 +341,7 @@ def lifecycle(h, values):
 
 def without_operators(values, apis):
     sc = scenario_name(values)
-    ns = f"noop-{sc}"[:63]
+    ns = f"noop-{NS_PREFIX}{sc}"[:63]
     try:
         create_namespace(ns)
         r = helm("helm3", "install", "ci-release", CHART, "-n", ns, "-f", values, check=False)
@@ -484,7 +490,7 @@ def namespace_admin():
 def main():
     global CHART
     if not CHART:
-        CHART = os.path.join(WORK, "staged", "aeterna")
+        CHART = os.path.join(WORK, "staged", CHART_NAME)
         run([os.path.join(ROOT, "scripts", "stage-chart.sh"), CHART_SRC, CHART])
     scenarios = sorted(glob.glob(os.path.join(CHART_SRC, "ci", "*-values.yaml")))
     only = os.environ.get("KUBE_TEST_SCENARIOS")
@@ -508,17 +514,24 @@ def main():
             list(pool.map(lambda s: without_operators(s, apis[s]), scenarios))
         # Phase 2: the CRDs of every operator the chart can use.
         kubectl("apply", "--server-side", "-f", CRDS)
-        kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+        for attempt in range(5):  # a CRD created a moment ago may have no status yet: kubectl wait then errors
+            r = kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s", check=False)
+            if r.returncode == 0:
+                break
+            time.sleep(2)
+        else:
+            raise Failed(f"CRDs not Established:\n{r.stderr[-2000:]}")
         time.sleep(2)  # discovery caches refresh
         t1 = time.time()
         jobs = [(h, s) for s in scenarios for h in HELMS]
         with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
             list(pool.map(lambda a: lifecycle(*a), jobs))
         print(f"# {len(jobs)} lifecycles in {time.time() - t1:.0f} s", flush=True)
-        negative_control()
-        kms_existing_secret()
-        setup_files_install()
-        namespace_admin()
+        if IS_AETERNA:
+            negative_control()
+            kms_existing_secret()
+            setup_files_install()
+            namespace_admin()
     finally:
         kubelet.stop.set()
         run([os.path.join(ROOT, "tests", "cluster", "kube-cluster.sh"), "stop", WORK], check=False)
