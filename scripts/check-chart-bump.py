@@ -101,7 +101,8 @@ def check_pair(base, head):
         what = ", ".join(sorted(set(hits))[:3])
         if old is None or semver_key(new) > semver_key(old):
             if changelog_entry(changelog, new) is None:
-                problems.append(f"{chart}: version bumped to {new} ({what} changed) but {chart}/CHANGELOG.md has no '## {new}' entry.")
+                how = "new chart at" if old is None else "version bumped to"
+                problems.append(f"{chart}: {how} {new} ({what} changed) but {chart}/CHANGELOG.md has no '## {new}' entry.")
             continue
         base_entry = changelog_entry(show(base, f"{chart}/CHANGELOG.md"), new)
         if base_entry is not None and "unreleased" in base_entry.lower():
