@@ -306,6 +306,13 @@ check "kube-score production-ha (zero findings)" kube_score charts/aeterna chart
 check "examples/sops: encrypted with sops + age, nothing in clear, decrypted values reach the chart's Secret" sops_example
 counts
 
+# --- packaging and release: make install/uninstall, .deb, workflows, publishing, docs ----------
+suite "packaging and release (install, .deb with dpkg, actionlint, chart version bumps, OCI + Helm repository round trip, signing, Artifact Hub)"
+tap_suite "install" tests/packaging/install_test.py
+tap_suite "chart-bump" tests/packaging/chart_bump_test.py
+tap_suite "publish" tests/packaging/publish_test.py
+counts
+
 # --- a real API server: every scenario installed, upgraded, tested, rolled back, uninstalled ---
 suite "real API server (etcd + kube-apiserver + kube-controller-manager $KUBERNETES_VERSION, PSS restricted, helm 3 + helm 4)"
 trap 'tests/cluster/kube-cluster.sh stop "$ROOT/build/kube" >/dev/null 2>&1' EXIT
