@@ -307,10 +307,11 @@ check "examples/sops: encrypted with sops + age, nothing in clear, decrypted val
 counts
 
 # --- packaging and release: make install/uninstall, .deb, workflows, publishing, docs ----------
-suite "packaging and release (install, .deb with dpkg, actionlint, chart version bumps, OCI + Helm repository round trip, signing, Artifact Hub)"
+suite "packaging and release (install, .deb with dpkg, actionlint, chart version bumps, OCI + Helm repository round trip, signing, Artifact Hub, README quick starts)"
 tap_suite "install" tests/packaging/install_test.py
 tap_suite "chart-bump" tests/packaging/chart_bump_test.py
 tap_suite "publish" tests/packaging/publish_test.py
+tap_suite "docs" tests/packaging/docs_test.py
 counts
 
 # --- a real API server: every scenario installed, upgraded, tested, rolled back, uninstalled ---

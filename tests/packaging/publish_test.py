@@ -12,169 +12,22 @@ servers on 127.0.0.1:
   - Artifact Hub metadata: artifacthub-repo.yml and the Chart.yaml annotations (images with pinned
     tags matching what the chart renders, license, links, changes, prerelease).
 The registry and the HTTP server are stopped at the end (also on failure)."""
-import atexit
 import glob
-import importlib.util
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
 import tarfile
-import tempfile
-import time
 import urllib.request
 
 import yaml
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-sys.path.insert(0, os.path.join(ROOT, "cli", "tests"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "cli", "tests"))
+import publishing as pub  # noqa: E402
+from publishing import (CHARTS, CLUSTER_APIS, HELMS, KEY_NAME, OTHER_PUBRING, PKGS, PUBRING, ROOT, STAGED, WORK,  # noqa: E402
+                        chart_meta, check_manifests, helm, objects, render_args)
 from tap import case, run  # noqa: E402
-
-BIN = os.path.join(ROOT, ".tools", "bin")
-HELMS = ("helm3", "helm4")
-CLUSTER_APIS = ["postgresql.cnpg.io/v1", "psmdb.percona.com/v1", "monitoring.coreos.com/v1", "autoscaling.k8s.io/v1",
-                "external-secrets.io/v1"]
-CHARTS = [c for c in ("charts/aeterna", "charts/verta") if os.path.isfile(os.path.join(ROOT, c, "Chart.yaml"))]
-KEY_NAME = "Aeterna Test Signing"
-
-_spec = importlib.util.spec_from_file_location("check_manifests", os.path.join(ROOT, "scripts", "check-manifests.py"))
-check_manifests = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(check_manifests)
-
-WORK = tempfile.mkdtemp(prefix="aeterna-publish-")
-PROCS = []
-
-
-def cleanup():
-    for p in PROCS:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-    shutil.rmtree(WORK, ignore_errors=True)
-
-
-atexit.register(cleanup)
-
-
-def sh(*args, env=None, check=True, cwd=ROOT):
-    r = subprocess.run(list(args), capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd)
-    if check:
-        assert r.returncode == 0, f"{' '.join(args)} exited {r.returncode}\n{r.stdout}\n{r.stderr}"
-    return r
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url, what, log):
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except Exception:
-            time.sleep(0.1)
-    raise AssertionError(f"{what} did not start: {open(log).read()[-2000:]}")
-
-
-def helm_env(name):
-    """Each helm gets its own config, cache and registry-credential files."""
-    home = os.path.join(WORK, f"home-{name}")
-    os.makedirs(home, exist_ok=True)
-    return {"HELM_CONFIG_HOME": f"{home}/config", "HELM_CACHE_HOME": f"{home}/cache", "HELM_DATA_HOME": f"{home}/data",
-            "HELM_REPOSITORY_CONFIG": f"{home}/repositories.yaml", "HELM_REGISTRY_CONFIG": f"{home}/registry.json"}
-
-
-def helm(name, *args, check=True):
-    return sh(os.path.join(BIN, name), *args, env=helm_env(name), check=check)
-
-
-def chart_meta(chart):
-    return yaml.safe_load(open(os.path.join(ROOT, chart, "Chart.yaml")))
-
-
-def render_args(chart):
-    args = []
-    ci = sorted(glob.glob(os.path.join(ROOT, chart, "ci", "*-values.yaml")))
-    local = os.path.join(ROOT, chart, "ci", "local-values.yaml")
-    values = local if os.path.exists(local) else (ci[0] if ci else None)
-    if values:
-        args += ["-f", values]
-    for api in CLUSTER_APIS:
-        args += ["--api-versions", api]
-    return args
-
-
-def objects(manifest):
-    # helm prints "Pulled: …" and "Digest: …" before a render of an OCI chart
-    manifest = re.sub(r"^(Pulled|Digest): .*\n", "", manifest, flags=re.M)
-    return sorted((d["kind"], d["metadata"]["name"]) for d in yaml.safe_load_all(manifest) if d)
-
-
-# --- set-up: key, registry, HTTP repository, packages ---------------------------------------------
-GNUPG = os.path.join(WORK, "gnupg")
-os.makedirs(GNUPG, mode=0o700)
-GPG_ENV = {"GNUPGHOME": GNUPG}
-SECRING, PUBRING = os.path.join(WORK, "secring.gpg"), os.path.join(WORK, "pubring.gpg")
-OTHER_PUBRING = os.path.join(WORK, "other-pubring.gpg")
-STAGED, PKGS = {}, {}
-REGISTRY = None
-REPO_URL = None
-
-
-def setup():
-    global REGISTRY, REPO_URL
-    gpg = ["gpg", "--batch", "--pinentry-mode", "loopback", "--passphrase", ""]
-    sh(*gpg, "--quick-gen-key", f"{KEY_NAME} <signing@example.invalid>", "rsa2048", "sign", "1d", env=GPG_ENV)
-    with open(SECRING, "wb") as f:
-        f.write(subprocess.run(["gpg", "--export-secret-keys"], env={**os.environ, **GPG_ENV}, capture_output=True, check=True).stdout)
-    with open(PUBRING, "wb") as f:
-        f.write(subprocess.run(["gpg", "--export"], env={**os.environ, **GPG_ENV}, capture_output=True, check=True).stdout)
-    other = {"GNUPGHOME": os.path.join(WORK, "gnupg-other")}
-    os.makedirs(other["GNUPGHOME"], mode=0o700)
-    sh(*gpg, "--quick-gen-key", "Someone Else <else@example.invalid>", "rsa2048", "sign", "1d", env=other)
-    with open(OTHER_PUBRING, "wb") as f:
-        f.write(subprocess.run(["gpg", "--export"], env={**os.environ, **other}, capture_output=True, check=True).stdout)
-
-    port = free_port()
-    config = os.path.join(WORK, "registry.yml")
-    with open(config, "w") as f:
-        f.write(f"version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {WORK}/registry\n"
-                f"  delete:\n    enabled: false\nhttp:\n  addr: 127.0.0.1:{port}\n")
-    log = os.path.join(WORK, "registry.log")
-    PROCS.append(subprocess.Popen([os.path.join(BIN, "registry"), "serve", config], stdout=open(log, "w"), stderr=subprocess.STDOUT))
-    REGISTRY = f"127.0.0.1:{port}"
-    wait_http(f"http://{REGISTRY}/v2/", "the OCI registry", log)
-
-    out = os.path.join(WORK, "packages")
-    os.makedirs(out)
-    for chart in CHARTS:
-        name = os.path.basename(chart)
-        STAGED[chart] = os.path.join(WORK, "staged", name)
-        sh("scripts/stage-chart.sh", chart, STAGED[chart])
-        helm("helm3", "package", "--sign", "--key", KEY_NAME, "--keyring", SECRING, STAGED[chart], "-d", out)
-        PKGS[chart] = os.path.join(out, f"{name}-{chart_meta(chart)['version']}.tgz")
-
-    pages = os.path.join(WORK, "pages")  # the gh-pages branch as release.yml fills it
-    os.makedirs(pages)
-    for pkg in PKGS.values():
-        shutil.copy(pkg, pages)
-        shutil.copy(pkg + ".prov", pages)
-    shutil.copy(os.path.join(ROOT, "artifacthub-repo.yml"), pages)
-    hport = free_port()
-    REPO_URL = f"http://127.0.0.1:{hport}"
-    helm("helm3", "repo", "index", pages, "--url", REPO_URL)
-    hlog = os.path.join(WORK, "http.log")
-    PROCS.append(subprocess.Popen([sys.executable, "-m", "http.server", "--bind", "127.0.0.1", str(hport), "--directory", pages],
-                                  stdout=open(hlog, "w"), stderr=subprocess.STDOUT))
-    wait_http(f"{REPO_URL}/index.yaml", "the HTTP chart repository", hlog)
 
 
 # --- cases -------------------------------------------------------------------------------------------
@@ -217,10 +70,10 @@ def tampered_package_or_foreign_key_fails_verification():
 @case
 def push_to_the_oci_registry():
     for chart, pkg in PKGS.items():
-        r = helm("helm3", "push", pkg, f"oci://{REGISTRY}/charts", "--plain-http")
+        r = helm("helm3", "push", pkg, f"oci://{pub.REGISTRY}/charts", "--plain-http")
         assert "Digest: sha256:" in r.stdout + r.stderr, r.stdout + r.stderr
         name, version = os.path.basename(chart), chart_meta(chart)["version"]
-        req = urllib.request.Request(f"http://{REGISTRY}/v2/charts/{name}/manifests/{version}",
+        req = urllib.request.Request(f"http://{pub.REGISTRY}/v2/charts/{name}/manifests/{version}",
                                      headers={"Accept": "application/vnd.oci.image.manifest.v1+json"})
         manifest = urllib.request.urlopen(req, timeout=5).read().decode()
         for media in ("application/vnd.cncf.helm.chart.content.v1.tar+gzip", "application/vnd.cncf.helm.chart.provenance.v1.prov"):
@@ -234,7 +87,7 @@ def pull_with_helm3_and_helm4_verified_and_identical():
         for h in HELMS:
             d = os.path.join(WORK, f"pull-oci-{h}-{name}")
             os.makedirs(d)
-            out = helm(h, "pull", f"oci://{REGISTRY}/charts/{name}", "--version", version, "--plain-http", "-d", d,
+            out = helm(h, "pull", f"oci://{pub.REGISTRY}/charts/{name}", "--version", version, "--plain-http", "-d", d,
                        "--verify", "--keyring", PUBRING)
             assert f"Signed by: {KEY_NAME}" in out.stdout + out.stderr, out.stdout + out.stderr
             with open(os.path.join(d, os.path.basename(pkg)), "rb") as a, open(pkg, "rb") as b:
@@ -248,7 +101,7 @@ def pulled_charts_render_like_the_source_with_helm3_and_helm4():
         want = objects(helm("helm3", "template", "r", STAGED[chart], *render_args(chart)).stdout)
         assert len(want) > 3, want
         for h in HELMS:
-            got = objects(helm(h, "template", "r", f"oci://{REGISTRY}/charts/{name}", "--version", version, "--plain-http",
+            got = objects(helm(h, "template", "r", f"oci://{pub.REGISTRY}/charts/{name}", "--version", version, "--plain-http",
                                *render_args(chart)).stdout)
             assert got == want, f"{h}: {name} from the registry renders {len(got)} objects, the source {len(want)}"
 
@@ -256,7 +109,7 @@ def pulled_charts_render_like_the_source_with_helm3_and_helm4():
 @case
 def oci_chart_carries_the_artifacthub_annotations():
     for h in HELMS:
-        meta = yaml.safe_load(helm(h, "show", "chart", f"oci://{REGISTRY}/charts/aeterna",
+        meta = yaml.safe_load(helm(h, "show", "chart", f"oci://{pub.REGISTRY}/charts/aeterna",
                                    "--version", chart_meta("charts/aeterna")["version"], "--plain-http").stdout)
         assert "artifacthub.io/images" in meta.get("annotations", {}), meta.get("annotations")
 
@@ -264,7 +117,7 @@ def oci_chart_carries_the_artifacthub_annotations():
 @case
 def helm_repository_index_served_over_http_with_helm3_and_helm4():
     for h in HELMS:
-        helm(h, "repo", "add", "aeterna-test", REPO_URL)
+        helm(h, "repo", "add", "aeterna-test", pub.REPO_URL)
         for chart, pkg in PKGS.items():
             name, version = os.path.basename(chart), chart_meta(chart)["version"]
             found = helm(h, "search", "repo", f"aeterna-test/{name}", "--devel", "-o", "yaml").stdout
@@ -274,7 +127,7 @@ def helm_repository_index_served_over_http_with_helm3_and_helm4():
             helm(h, "pull", f"aeterna-test/{name}", "--version", version, "-d", d, "--verify", "--keyring", PUBRING)
             with open(os.path.join(d, os.path.basename(pkg)), "rb") as a, open(pkg, "rb") as b:
                 assert a.read() == b.read()
-    with urllib.request.urlopen(f"{REPO_URL}/artifacthub-repo.yml", timeout=5) as r:
+    with urllib.request.urlopen(f"{pub.REPO_URL}/artifacthub-repo.yml", timeout=5) as r:
         assert yaml.safe_load(r.read()) == yaml.safe_load(open(os.path.join(ROOT, "artifacthub-repo.yml")))
 
 
@@ -370,7 +223,7 @@ def artifacthub_repository_metadata():
 
 if __name__ == "__main__":
     try:
-        setup()
+        pub.setup()
     except AssertionError as e:
         print("not ok 1 - publishing set-up (key, registry, packages)")
         for line in str(e).splitlines()[-12:]:
