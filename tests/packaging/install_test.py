@@ -235,6 +235,21 @@ def deb_is_refused_when_a_dependency_is_missing():
         assert "installed" not in status.split()[-1:], status
 
 
+@case
+def deb_carries_the_generated_pages_and_completions_in_debian_folders():
+    with tempfile.TemporaryDirectory() as d:
+        stub_cli(f"{d}/stub")
+        sh("sh", "scripts/gen-share.sh", f"{d}/stub", f"{d}/share")
+        sh("make", "--no-print-directory", "deb", env={"AETERNA_SHARE_DIR": f"{d}/share"})
+        arch = sh("dpkg", "--print-architecture").stdout.strip()
+        files = sh("dpkg-deb", "-c", os.path.join(BUILD, f"aeterna_{project_version()}_{arch}.deb")).stdout
+    for path in ["./usr/bin/aeterna", "./usr/share/bash-completion/completions/aeterna",
+                 "./usr/share/zsh/vendor-completions/_aeterna", "./usr/share/fish/vendor_completions.d/aeterna.fish"] + \
+            [f"./usr/share/man/man1/{m}.1" for m in PAGES]:
+        assert re.search(rf"\s{re.escape(path)}$", files, re.M), f"the .deb lacks {path}:\n{files}"
+    deb_path()  # the real package again
+
+
 def workflows():
     d = os.path.join(ROOT, ".github", "workflows")
     return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith((".yml", ".yaml")))
