@@ -22,7 +22,8 @@ from tap import case, run  # noqa: E402
 
 BUILD = os.path.join(ROOT, "build")
 ACTIONLINT = os.path.join(ROOT, ".tools", "bin", "actionlint")
-PAGES = ["aeterna", "aeterna-setup", "aeterna-validate", "aeterna-status"]
+PAGES = ["aeterna", "aeterna-setup", "aeterna-validate", "aeterna-status", "aeterna-completion"]
+COMMANDS = ["setup", "validate", "status", "completion"]
 
 
 def sh(*args, env=None, cwd=ROOT, check=True):
@@ -100,15 +101,15 @@ def relative_prefix_is_refused_and_nothing_written():
 
 
 def stub_cli(path):
-    """A test double of the CLI's generators (`completion SHELL`, `man PAGE`): the hook in
-    scripts/gen-share.sh is exercised before the real commands exist."""
+    """A test double of the CLI's generators (`completion SHELL`, `help --man [COMMAND]`): the
+    install rules are exercised whatever the real binary generates."""
     with open(path, "w") as f:
         f.write("#!/bin/sh\n"
                 'case "$1 $2" in\n'
                 '  "completion bash") echo "complete -F _aeterna aeterna";;\n'
                 '  "completion zsh") echo "#compdef aeterna";;\n'
                 '  "completion fish") echo "complete -c aeterna -f";;\n'
-                '  "man "*) printf \'.TH %s 1\\n\' "$2";;\n'
+                '  "help --man") if [ -n "$3" ]; then printf \'.TH aeterna-%s 1\\n\' "$3"; else echo ".TH aeterna 1"; fi;;\n'
                 '  *) exit 2;;\n'
                 "esac\n")
     os.chmod(path, 0o755)
@@ -144,11 +145,13 @@ def gen_share_writes_exactly_what_the_built_binary_generates():
         sh("sh", "scripts/gen-share.sh", binary, d)
         wanted = {"bash/aeterna": ["completion", "bash"], "zsh/_aeterna": ["completion", "zsh"],
                   "fish/aeterna.fish": ["completion", "fish"]}
-        wanted.update({f"man1/{m}.1": ["man", m] for m in PAGES})
+        wanted["man1/aeterna.1"] = ["help", "--man"]
+        wanted.update({f"man1/aeterna-{c}.1": ["help", "--man", c] for c in COMMANDS})
         for rel, args in wanted.items():
             r = subprocess.run([binary, *args], capture_output=True, text=True)
             present = os.path.exists(os.path.join(d, rel))
-            if r.returncode == 0 and r.stdout:
+            if r.returncode == 0 and r.stdout and (rel.startswith("bash") or rel.startswith("zsh") or rel.startswith("fish")
+                                                   or re.search(r"^\.TH ", r.stdout, re.M)):
                 assert present and open(os.path.join(d, rel)).read() == r.stdout, f"{rel} differs from aeterna {' '.join(args)}"
             else:
                 assert not present, f"{rel} written although 'aeterna {' '.join(args)}' failed"
