@@ -45,7 +45,8 @@ install(CODE "
 ")
 
 # Debian package: dependencies computed by dpkg-shlibdeps from the libraries the binary links
-# (libfyaml0, libjansson4, libpcre2-8-0, libpq5, libhiredis0.14, libcurl4, libc6 on Debian 12).
+# (libfyaml0, libjansson4, libpcre2-8-0, libpq5, libhiredis0.14, libcurl4, libc6 on Debian 12),
+# plus those it loads at run time (below).
 set(AETERNA_DEB_MAINTAINER "kikokikok <kikokikok@users.noreply.github.com>" CACHE STRING "Maintainer field of the .deb")
 set(CPACK_PACKAGE_NAME aeterna)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
@@ -61,6 +62,9 @@ set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${AETERNA_DEB_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_SECTION utils)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/kikokikok/aeterna")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# Libraries the binary loads at run time (dlopen) are invisible to dpkg-shlibdeps: libcurl
+# (URL checks, status) and libpq (status). Names of Debian 12, where the release is built.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4, libpq5")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_OUTPUT_FILE_PREFIX "${CMAKE_BINARY_DIR}")
 include(CPack)

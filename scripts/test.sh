@@ -226,6 +226,14 @@ for chart in "${CHARTS[@]}"; do
 done
 counts
 
+# --- packaging and release: make install/uninstall, .deb, workflows, publishing, docs ----------
+suite "packaging and release (install, .deb with dpkg, actionlint, chart version bumps, OCI + Helm repository round trip, signing, Artifact Hub, README quick starts)"
+tap_suite "install" tests/packaging/install_test.py
+tap_suite "chart-bump" tests/packaging/chart_bump_test.py
+tap_suite "publish" tests/packaging/publish_test.py
+tap_suite "readme" tests/packaging/readme_test.py
+counts
+
 lock_digest_ok() { # chart: `helm dependency build` offline must get past the lock check
   local tmp out
   tmp=$(mktemp -d)
@@ -304,14 +312,6 @@ kube_score() { # chart values
 }
 check "kube-score production-ha (zero findings)" kube_score charts/aeterna charts/aeterna/ci/production-ha-values.yaml
 check "examples/sops: encrypted with sops + age, nothing in clear, decrypted values reach the chart's Secret" sops_example
-counts
-
-# --- packaging and release: make install/uninstall, .deb, workflows, publishing, docs ----------
-suite "packaging and release (install, .deb with dpkg, actionlint, chart version bumps, OCI + Helm repository round trip, signing, Artifact Hub, README quick starts)"
-tap_suite "install" tests/packaging/install_test.py
-tap_suite "chart-bump" tests/packaging/chart_bump_test.py
-tap_suite "publish" tests/packaging/publish_test.py
-tap_suite "docs" tests/packaging/docs_test.py
 counts
 
 # --- a real API server: every scenario installed, upgraded, tested, rolled back, uninstalled ---

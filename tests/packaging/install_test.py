@@ -172,7 +172,7 @@ def field(deb, name):
 
 
 @case
-def deb_depends_on_the_package_of_every_library_the_binary_links():
+def deb_depends_on_the_package_of_every_library_the_binary_links_or_loads():
     deb = deb_path()
     assert field(deb, "Package") == "aeterna"
     assert field(deb, "Version") == project_version()
@@ -187,6 +187,23 @@ def deb_depends_on_the_package_of_every_library_the_binary_links():
             r = sh("dpkg", "-S", path[4:] if path.startswith("/usr/") else "/usr" + path)
         owner = r.stdout.split(":")[0]
         assert owner in depends, f"{lib} comes from {owner}, which the .deb does not depend on (Depends: {sorted(depends)})"
+    # libraries loaded at run time (dlopen("libX.so.N") in cli/src): their packages too
+    src = os.path.join(ROOT, "cli", "src")
+    loaded = set()
+    for f in os.listdir(src):
+        if f.endswith(".c"):
+            loaded |= set(re.findall(r'dlopen\("(lib[^"]+\.so[^"]*)"', open(os.path.join(src, f)).read()))
+    assert "libcurl.so.4" in loaded, loaded
+    cache = sh("/sbin/ldconfig", "-p").stdout
+    for lib in sorted(loaded):
+        m = re.search(rf"^\s*{re.escape(lib)} \(.*\) => (\S+)", cache, re.M)
+        assert m, f"{lib} (dlopen) is not installed here"
+        r = sh("dpkg", "-S", m.group(1), check=False)
+        if r.returncode != 0:
+            p = m.group(1)
+            r = sh("dpkg", "-S", p[4:] if p.startswith("/usr/") else "/usr" + p)
+        owner = r.stdout.split(":")[0]
+        assert owner in depends, f"{lib} is loaded at run time from {owner}, which the .deb does not depend on"
     for pkg in depends:
         status = sh("dpkg-query", "-W", "-f=${Status}", pkg, check=False).stdout
         assert "install ok installed" in status, f"Depends names {pkg}, which is not a Debian package installed here"

@@ -171,7 +171,7 @@ def quick_starts_run_with_helm4():
 
 
 @case
-def a_broken_quick_start_command_fails_the_docs_test():
+def a_broken_quick_start_command_fails_the_readme_test():
     """Control: the runner reports a command that fails (a flag the CLI does not have)."""
     saved = commands
     try:
@@ -192,7 +192,7 @@ if __name__ == "__main__":
         pub.setup()
         pub.push_all()
     except AssertionError as e:
-        print("not ok 1 - docs set-up (key, registry, packages)")
+        print("not ok 1 - readme set-up (key, registry, packages)")
         for line in str(e).splitlines()[-12:]:
             print(f"#   {line}")
         sys.exit(1)
