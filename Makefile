@@ -7,12 +7,14 @@ SHELL := /bin/bash
 TOOLS := .tools/bin
 OUT   ?= out
 
-.PHONY: help bootstrap build build-asan run test bench fuzz clean readme
+.PHONY: help bootstrap build build-asan run test bench fuzz clean readme install uninstall deb
 
 help:
 	@echo "make run        render charts/aeterna (local scenario) and charts/verta (defaults) and summarise them"
 	@echo "make test       run every test suite"
 	@echo "make build      build the aeterna CLI (build/aeterna); needs only the build dependencies"
+	@echo "make install   install the CLI (PREFIX=/usr/local, DESTDIR honoured); make uninstall removes it"
+	@echo "make deb       build the Debian package (build/aeterna_<version>_<arch>.deb)"
 	@echo "make fuzz       run each libFuzzer target for FUZZ_SECONDS (default 30)"
 	@echo "make bench      time 'aeterna setup --non-interactive' and report the binary size"
 	@echo "make readme     regenerate the chart README values table"
@@ -26,6 +28,18 @@ build:
 	@bash scripts/bootstrap.sh --build
 	@cmake -S . -B build -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
 	@cmake --build build
+
+PREFIX ?= /usr/local
+# Binary, man pages and completions (cmake/install.cmake); uninstall removes exactly what the
+# last install wrote (build/install_manifest.txt) and the directories it created.
+install: build
+	@DESTDIR="$(DESTDIR)" bash scripts/install.sh install "$(PREFIX)"
+
+uninstall:
+	@DESTDIR="$(DESTDIR)" bash scripts/install.sh uninstall
+
+deb: build
+	@cd build && cpack -G DEB
 
 build-asan: bootstrap
 	@cmake -S . -B build-asan -G Ninja -DAETERNA_WERROR=ON -DAETERNA_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null

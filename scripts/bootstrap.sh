@@ -86,6 +86,8 @@ go_install helm4 "$HELM4_VERSION" helm.sh/helm/v4/cmd/helm \
   "-X helm.sh/helm/v4/internal/version.version=$HELM4_VERSION"
 go_install kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform
 go_install kube-score "$KUBE_SCORE_VERSION" github.com/zegl/kube-score/cmd/kube-score
+go_install actionlint "$ACTIONLINT_VERSION" github.com/rhysd/actionlint/cmd/actionlint
+go_install registry "$DISTRIBUTION_VERSION" github.com/distribution/distribution/v3/cmd/registry
 go_install sops "$SOPS_VERSION" github.com/getsops/sops/v3/cmd/sops
 go_install age "$AGE_VERSION" filippo.io/age/cmd/age
 go_install age-keygen "$AGE_VERSION" filippo.io/age/cmd/age-keygen

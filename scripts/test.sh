@@ -237,6 +237,14 @@ for chart in "${CHARTS[@]}"; do
 done
 counts
 
+# --- packaging and release: make install/uninstall, .deb, workflows, publishing, docs ----------
+suite "packaging and release (install, .deb with dpkg, actionlint, chart version bumps, OCI + Helm repository round trip, signing, Artifact Hub, README quick starts)"
+tap_suite "install" tests/packaging/install_test.py
+tap_suite "chart-bump" tests/packaging/chart_bump_test.py
+tap_suite "publish" tests/packaging/publish_test.py
+tap_suite "readme" tests/packaging/readme_test.py
+counts
+
 lock_digest_ok() { # chart: `helm dependency build` offline must get past the lock check
   local tmp out
   tmp=$(mktemp -d)
