@@ -174,7 +174,7 @@ CREATE TABLE users (id bigserial PRIMARY KEY, email text UNIQUE);
 CREATE INDEX ON memory_entries (tenant);
 INSERT INTO _aeterna_migrations (version, name, checksum) SELECT g, 'm' || g, md5(g::text) FROM generate_series(3, 35) g;
 INSERT INTO memory_entries (tenant, content, meta, blob, score)
-  SELECT 't' || (g % 7), 'mémoire ' || g || ' ☃', jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g)),
+  SELECT 't' || (g %% 7), 'mémoire ' || g || ' ☃', jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g)),
          decode(md5(g::text), 'hex'), g / 3.0 FROM generate_series(1, %(rows)d) g;
 INSERT INTO governance_events (kind) SELECT 'event-' || g FROM generate_series(1, 50) g;
 INSERT INTO users (email) VALUES ('admin@example.com');
@@ -202,9 +202,10 @@ def rclone(env, *args):
 
 
 def make_bucket(cloud, bucket):
+    """Creates the bucket as its owner would (the backup scripts never create buckets)."""
     env = cloud_env(cloud, bucket)
-    env.pop("RCLONE_CONFIG_DEST_NO_CHECK_BUCKET", None)
-    rclone(env, "mkdir", f"dest:{bucket}")
+    opts = {"s3": ",no_check_bucket=false", "gcs": ",project_number=000000000000", "azure": ""}[cloud]
+    rclone(env, "mkdir", f"dest{opts}:{bucket}")
     return env
 
 

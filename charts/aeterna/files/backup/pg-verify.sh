@@ -46,13 +46,14 @@ set -- "$dir"/*.dump
 if [ ! -f "$1" ]; then fail "no dump in $dir"; report; exit 1; fi
 dump=$1
 rm -rf "$data" "$sock"; mkdir -p "$sock"
-initdb -D "$data" -U verify --auth=trust --no-sync >"$BACKUP_WORKDIR/verify-initdb.log" 2>&1 ||
+# Nothing of a real server's connection settings may leak into the throw-away one.
+unset PGHOST PGHOSTADDR PGPORT PGUSER PGPASSWORD PGDATABASE PGSERVICE PGSSLMODE 2>/dev/null || :
+initdb -D "$data" -U verify --auth=trust --no-sync --no-locale -E UTF8 >"$BACKUP_WORKDIR/verify-initdb.log" 2>&1 ||
   { fail "initdb failed: $(tail -n 1 "$BACKUP_WORKDIR/verify-initdb.log")"; report; exit 1; }
 pg_ctl -D "$data" -w -t 60 -l "$BACKUP_WORKDIR/verify-postgres.log" \
-  -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c fsync=off" start >/dev/null ||
+  -o "-p 5432 -c listen_addresses='' -c unix_socket_directories='$sock' -c fsync=off" start >/dev/null ||
   { fail "throw-away PostgreSQL did not start"; report; exit 1; }
 export PGHOST="$sock" PGUSER=verify PGDATABASE=verify PGPORT=5432
-unset PGPASSWORD PGSERVICE || :
 createdb verify
 if ! pg_restore --no-owner --no-acl --exit-on-error --dbname=verify "$dump" 2>"$BACKUP_WORKDIR/verify-restore.log"; then
   fail "pg_restore failed: $(tail -n 1 "$BACKUP_WORKDIR/verify-restore.log")"

@@ -14,7 +14,8 @@ hdr="$BACKUP_WORKDIR/.qdrant-headers"
 (umask 077; : > "$hdr"; [ -z "${QDRANT_API_KEY:-}" ] || printf 'api-key: %s\n' "$QDRANT_API_KEY" > "$hdr")
 api() { curl -fsS --retry 3 --max-time "${QDRANT_TIMEOUT:-600}" -H "@$hdr" "$@"; }
 names() { grep -o '"name" *: *"[^"]*"' | sed 's/.*: *"\(.*\)"/\1/'; }
-collections=$(api "$url/collections" | names)
+listing=$(api "$url/collections")
+collections=$(printf '%s' "$listing" | names)
 n=0
 for c in $collections; do
   created=$(api -X POST "$url/collections/$c/snapshots?wait=true")

@@ -7,8 +7,7 @@
 #   s3:    BACKUP_S3_REGION, BACKUP_S3_ENDPOINT (S3-compatible; path-style), BACKUP_S3_SSE (AES256 | aws:kms),
 #          BACKUP_S3_SSE_KMS_KEY_ID; credentials AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or IRSA (web identity)
 #   gcs:   GOOGLE_APPLICATION_CREDENTIALS (service-account JSON file) or GKE workload identity; BACKUP_GCS_ENDPOINT
-#   azure: BACKUP_AZURE_ACCOUNT, AZURE_STORAGE_KEY or Azure workload identity; BACKUP_AZURE_ENDPOINT,
-#          BACKUP_AZURE_ENCRYPTION_SCOPE
+#   azure: BACKUP_AZURE_ACCOUNT, AZURE_STORAGE_KEY or Azure workload identity; BACKUP_AZURE_ENDPOINT
 # Secrets travel only in the environment, never on a command line.
 set -eu
 
@@ -59,7 +58,6 @@ case "$BACKUP_PROVIDER" in
       export RCLONE_CONFIG_DEST_ENV_AUTH=true
     fi
     [ -z "${BACKUP_AZURE_ENDPOINT:-}" ] || export RCLONE_CONFIG_DEST_ENDPOINT="$BACKUP_AZURE_ENDPOINT"
-    [ -z "${BACKUP_AZURE_ENCRYPTION_SCOPE:-}" ] || export RCLONE_CONFIG_DEST_ENCRYPTION_SCOPE="$BACKUP_AZURE_ENCRYPTION_SCOPE"
     ;;
   *) die "BACKUP_PROVIDER must be s3, gcs or azure (got '$BACKUP_PROVIDER')" ;;
 esac

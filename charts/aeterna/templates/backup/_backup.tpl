@@ -169,10 +169,6 @@ Arguments: (list schedule override). */}}
 - name: BACKUP_AZURE_ENDPOINT
   value: {{ . | quote }}
 {{- end }}
-{{- with $d.azure.encryptionScope }}
-- name: BACKUP_AZURE_ENCRYPTION_SCOPE
-  value: {{ . | quote }}
-{{- end }}
 {{- if $secret }}
 - name: AZURE_STORAGE_KEY
   valueFrom:
