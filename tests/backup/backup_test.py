@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -232,6 +233,16 @@ RUNBOOK_COMMANDS = [
 ]
 
 
+def runbook(cmd, *extra, env=None, work=None, check=True):
+    """Runs a command exactly as docs/backup-restore.md prints it (the restore pod mounts the
+    scripts at /scripts and its scratch volume at /work; here they are the chart's files and a
+    temporary folder)."""
+    assert cmd in RUNBOOK_COMMANDS, cmd
+    args = [work + a[len("/work"):] if work and (a == "/work" or a.startswith("/work/")) else a for a in shlex.split(cmd)]
+    assert args[0] == "sh" and args[1].startswith("/scripts/"), args
+    return sh(args[1][len("/scripts/"):], *args[2:], *extra, env=env, work=work, check=check)
+
+
 def roundtrip(cloud):
     bucket = f"aeterna-rt-{cloud}"
     env = make_bucket(cloud, bucket)
@@ -245,8 +256,8 @@ def roundtrip(cloud):
     psql(f'DROP DATABASE "{db}"')
     work = workdir("rs")
     t0 = time.monotonic()
-    sh("fetch-latest.sh", "postgresql", env=env, work=work)          # runbook: fetch-latest.sh postgresql
-    sh("pg-restore.sh", os.path.join(work, "restore", f"{db}.dump"), "new", env={**env, "PGDATABASE": db}, work=work)
+    runbook("sh /scripts/fetch-latest.sh postgresql", env=env, work=work)
+    runbook("sh /scripts/pg-restore.sh /work/restore/aeterna.dump new", env={**env, "PGDATABASE": db}, work=work)
     restore_s = time.monotonic() - t0
     after = fingerprint(db)
     assert after == before, f"restored data differs:\n{before}\n{after}"
@@ -274,22 +285,22 @@ def gcs_round_trip_dump_upload_drop_restore_identical():
 @case
 def restore_into_existing_database_replaces_changed_rows():
     env = make_bucket("s3", "aeterna-existing")
-    make_db("aeterna_ex")
-    before = fingerprint("aeterna_ex")
-    backup_postgres(env, "aeterna_ex")
-    psql("DELETE FROM memory_entries WHERE score > 100; UPDATE users SET email = 'x@y'", db="aeterna_ex")
-    assert fingerprint("aeterna_ex") != before
+    make_db("aeterna")
+    before = fingerprint("aeterna")
+    backup_postgres(env, "aeterna")
+    psql("DELETE FROM memory_entries WHERE score > 100; UPDATE users SET email = 'x@y'", db="aeterna")
+    assert fingerprint("aeterna") != before
     work = workdir("ex")
-    sh("fetch-latest.sh", "postgresql", env=env, work=work)
-    sh("pg-restore.sh", os.path.join(work, "restore", "aeterna_ex.dump"), "existing",
-       env={**env, "PGDATABASE": "aeterna_ex"}, work=work)
-    assert fingerprint("aeterna_ex") == before
+    runbook("sh /scripts/fetch-latest.sh postgresql", env=env, work=work)
+    runbook("sh /scripts/pg-restore.sh /work/restore/aeterna.dump existing", env={**env, "PGDATABASE": "aeterna"}, work=work)
+    assert fingerprint("aeterna") == before
 
 
 def verify(env, tables="_aeterna_migrations memory_entries users", nonempty="_aeterna_migrations memory_entries"):
     work = workdir("vf")
-    sh("fetch-latest.sh", "postgresql", env=env, work=work)
-    r = sh("pg-verify.sh", env={"VERIFY_TABLES": tables, "VERIFY_NONEMPTY_TABLES": nonempty}, work=work, check=False)
+    runbook("sh /scripts/fetch-latest.sh postgresql", env=env, work=work)
+    r = runbook("sh /scripts/pg-verify.sh", env={"VERIFY_TABLES": tables, "VERIFY_NONEMPTY_TABLES": nonempty}, work=work,
+                check=False)
     lines = [json.loads(x) for x in r.stdout.splitlines() if x.startswith("{")]
     assert len(lines) == 1, r.stdout + r.stderr
     with open(os.path.join(work, "verify.prom")) as f:
@@ -524,8 +535,8 @@ def qdrant_snapshots_every_collection_uploads_prunes_and_restores_via_the_stub()
     assert not stub.snapshots, "snapshots must be deleted on the server after download"
     sh("upload.sh", "qdrant", env=env, work=work)
     rs = workdir("qdr")
-    sh("fetch-latest.sh", "qdrant", env=env, work=rs)
-    sh("qdrant-restore.sh", os.path.join(rs, "restore"), env={"QDRANT_URL": stub.url, "QDRANT_API_KEY": "qd-key-1"})
+    runbook("sh /scripts/fetch-latest.sh qdrant", env=env, work=rs)
+    runbook("sh /scripts/qdrant-restore.sh /work/restore", env={"QDRANT_URL": stub.url, "QDRANT_API_KEY": "qd-key-1"}, work=rs)
     for c, data in stub.data.items():
         assert data in stub.restored.get(c, b""), f"collection {c} not restored with its snapshot"
 
@@ -553,8 +564,8 @@ def weaviate_backup_is_triggered_and_polled_until_success_or_failure():
            check=False)
     assert r.returncode == 1 and '"status":"failed"' in r.stdout, r.stdout
     rs = WeaviateApiStub()
-    sh("weaviate-backup.sh", "restore", "aeterna-20260101-010203",
-       env={"WEAVIATE_URL": rs.url, "WEAVIATE_BACKEND": "azure", "WEAVIATE_POLL_SECONDS": "0"})
+    runbook("sh /scripts/weaviate-backup.sh restore", "aeterna-20260101-010203",
+            env={"WEAVIATE_URL": rs.url, "WEAVIATE_BACKEND": "azure", "WEAVIATE_POLL_SECONDS": "0"})
     assert rs.calls[0][:2] == ("POST", "/v1/backups/azure/aeterna-20260101-010203/restore"), rs.calls
 
 
