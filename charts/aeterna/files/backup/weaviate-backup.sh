@@ -24,7 +24,8 @@ case "$action" in
 esac
 deadline=$(( $(date +%s) + ${WEAVIATE_TIMEOUT:-3000} ))
 while :; do
-  st=$(api "$poll" | status_of)
+  resp=$(api "$poll")
+  st=$(printf '%s' "$resp" | status_of)
   case "$st" in
     SUCCESS) printf '{"aeterna_backup":"weaviate","status":"ok","action":"%s","id":"%s"}\n' "$action" "$id"; exit 0 ;;
     FAILED|CANCELED) printf '{"aeterna_backup":"weaviate","status":"failed","action":"%s","id":"%s"}\n' "$action" "$id"; exit 1 ;;
