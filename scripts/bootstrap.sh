@@ -92,6 +92,9 @@ go_install sops "$SOPS_VERSION" github.com/getsops/sops/v3/cmd/sops
 go_install age "$AGE_VERSION" filippo.io/age/cmd/age
 go_install age-keygen "$AGE_VERSION" filippo.io/age/cmd/age-keygen
 
+go_install rclone "$RCLONE_VERSION" github.com/rclone/rclone "-X github.com/rclone/rclone/fs.Version=$RCLONE_VERSION"
+go_install fake-gcs-server "$FAKE_GCS_SERVER_VERSION" github.com/fsouza/fake-gcs-server
+
 # helm-unittest: built from our tools module, which repeats upstream's replace directive.
 hu_key="$HELM_UNITTEST_VERSION $(sha256sum "$ROOT/tools/go.mod" "$ROOT/tools/go.sum" | sha256sum | cut -c1-16)"
 if ! fresh helm-unittest "$hu_key" || [ ! -x "$BIN/helm-unittest" ]; then
@@ -110,6 +113,23 @@ if ! fresh python "$py_key" || [ ! -x "$TOOLS/venv/bin/yamllint" ]; then
   run pip "$TOOLS/venv/bin/pip" install --disable-pip-version-check -q $py_key
   ln -sf "$TOOLS/venv/bin/yamllint" "$BIN/yamllint"
   stamp python "$py_key"
+fi
+
+# --- Object-store servers for the backup tests (tests/backup) -----------------------------
+# moto's S3 server in its own venv (the shared venv's py_key stays untouched); Azurite from npm.
+if ! fresh moto "$MOTO_VERSION" || [ ! -x "$TOOLS/moto-venv/bin/moto_server" ]; then
+  say "installing moto $MOTO_VERSION"
+  rm -rf "$TOOLS/moto-venv"
+  run moto-venv python3 -m venv "$TOOLS/moto-venv"
+  run moto "$TOOLS/moto-venv/bin/pip" install --disable-pip-version-check -q "moto[server]==$MOTO_VERSION"
+  stamp moto "$MOTO_VERSION"
+fi
+if ! fresh azurite "$AZURITE_VERSION" || [ ! -x "$TOOLS/azurite/node_modules/.bin/azurite-blob" ]; then
+  say "installing azurite $AZURITE_VERSION"
+  command -v npm >/dev/null || die "npm is not installed; it is needed for Azurite (backup tests)"
+  rm -rf "$TOOLS/azurite"; mkdir -p "$TOOLS/azurite"
+  run azurite npm install --no-audit --no-fund --prefix "$TOOLS/azurite" "azurite@$AZURITE_VERSION"
+  stamp azurite "$AZURITE_VERSION"
 fi
 
 # --- Kubernetes JSON schemas for kubeconform ---------------------------------------------

@@ -164,6 +164,10 @@ suite "aeterna status (real PostgreSQL and Redis on loopback, HTTP stubs, black 
 tap_suite "status" cli/tests/status_test.py
 counts
 
+suite "backups (the chart's scripts: real PostgreSQL, rclone, moto S3, Azurite, fake-gcs-server; Qdrant/Weaviate API stubs)"
+tap_suite "backup" tests/backup/backup_test.py
+counts
+
 # --- helm-unittest ----------------------------------------------------------------------
 suite "helm-unittest"
 for chart in "${CHARTS[@]}"; do

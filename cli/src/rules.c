@@ -118,16 +118,6 @@ static void postgresql(struct rc *c)
 		if (on(c, "capabilityChecks") && !has_api(c, "postgresql.cnpg.io/v1"))
 			fail(c, "postgresql.bundled.enabled",
 			     "postgresql.bundled.enabled needs the CloudNativePG operator, and this cluster does not serve postgresql.cnpg.io/v1: install the operator first (helm repo add cnpg https://cloudnative-pg.github.io/charts && helm install cnpg cnpg/cloudnative-pg -n cnpg-system --create-namespace), or set postgresql.bundled.enabled=false and postgresql.external.host.");
-		if (on(c, "postgresql.bundled.backup.enabled")) {
-			required(c, "postgresql.bundled.backup.destinationPath", "postgresql.bundled.backup.enabled");
-			const char *prov = str(c, "postgresql.bundled.backup.provider");
-			if (!strcmp(prov, "s3") && !on(c, "postgresql.bundled.backup.s3.existingSecret") && !on(c, "postgresql.bundled.backup.s3.inheritFromIAMRole"))
-				fail(c, "postgresql.bundled.backup.s3", "postgresql.bundled.backup.s3.existingSecret is required for S3 backups unless postgresql.bundled.backup.s3.inheritFromIAMRole is true.");
-			else if (!strcmp(prov, "gcs") && !on(c, "postgresql.bundled.backup.gcs.existingSecret") && !on(c, "postgresql.bundled.backup.gcs.gkeEnvironment"))
-				fail(c, "postgresql.bundled.backup.gcs", "postgresql.bundled.backup.gcs.existingSecret is required for GCS backups unless postgresql.bundled.backup.gcs.gkeEnvironment is true.");
-			else if (!strcmp(prov, "azure") && !on(c, "postgresql.bundled.backup.azure.existingSecret") && !on(c, "postgresql.bundled.backup.azure.inheritFromAzureAD"))
-				fail(c, "postgresql.bundled.backup.azure", "postgresql.bundled.backup.azure.existingSecret is required for Azure backups unless postgresql.bundled.backup.azure.inheritFromAzureAD is true.");
-		}
 	} else {
 		if (!on(c, "postgresql.external.host"))
 			fail(c, "postgresql.external.host", "postgresql.external.host is required when postgresql.bundled.enabled is false: the server needs PostgreSQL at boot (PG_HOST).");
@@ -524,6 +514,45 @@ static void subchart_images(struct rc *c)
 	}
 }
 
+/* Backups (templates/backup/_backup.tpl, aeterna.backup.validate). */
+static void backups(struct rc *c)
+{
+	if (on(c, "backup.verify.enabled") && !on(c, "backup.enabled"))
+		fail(c, "backup.verify.enabled", "backup.verify.enabled needs backup.enabled: the restore test checks the newest pg_dump backup, and none is taken while backup.enabled is false.");
+	if (!on(c, "backup.enabled"))
+		return;
+	required(c, "backup.destination.bucket", "backup.enabled");
+	const char *prov = str(c, "backup.destination.provider");
+	if (!*prov)
+		prov = "s3";
+	if (!on(c, "backup.credentials.existingSecret") && !on(c, "backup.credentials.workloadIdentity"))
+		fail(c, "backup.credentials.existingSecret", "backup.credentials.existingSecret is required for %s backups unless backup.credentials.workloadIdentity is true (the identity then comes from backup.serviceAccount annotations).", prov);
+	if (!strcmp(prov, "azure"))
+		required(c, "backup.destination.azure.storageAccount", "backup.destination.provider azure");
+	if (on(c, "backup.verify.enabled") && at(c, "backup.postgresql.dump") && !on(c, "backup.postgresql.dump"))
+		fail(c, "backup.postgresql.dump", "backup.verify.enabled needs backup.postgresql.dump: the restore test restores the newest pg_dump backup.");
+	if (on(c, "backup.postgresql.recovery.enabled")) {
+		if (!on(c, "postgresql.bundled.enabled"))
+			fail(c, "backup.postgresql.recovery.enabled", "backup.postgresql.recovery.enabled needs postgresql.bundled.enabled: only the bundled CloudNativePG cluster bootstraps from a Barman backup (restore an external database with docs/backup-restore.md).");
+		required(c, "backup.postgresql.recovery.sourceServerName", "backup.postgresql.recovery.enabled");
+	}
+	const char *backend = str(c, "vector.backend");
+	bool vectors = vector_enabled(c);
+	if (vectors && !strcmp(backend, "weaviate") && on(c, "weaviate.enabled") &&
+	    (!at(c, "backup.weaviate.enabled") || on(c, "backup.weaviate.enabled"))) {
+		char key[64];
+		snprintf(key, sizeof(key), "weaviate.backups.%s.enabled", prov);
+		if (!on(c, key))
+			fail(c, key, "weaviate.backups.%s.enabled must be true with backup.enabled and the bundled Weaviate: Weaviate writes its backups itself, through its backup-%s module (or set backup.weaviate.enabled=false).", prov, prov);
+	}
+	if (vectors && !strcmp(backend, "mongodb") && on(c, "vector.mongodb.bundled.enabled") && !strcmp(prov, "gcs") &&
+	    (!at(c, "backup.mongodb.enabled") || on(c, "backup.mongodb.enabled")) &&
+	    !on(c, "backup.mongodb.credentialsSecret") && !on(c, "backup.credentials.existingSecret"))
+		fail(c, "backup.mongodb.credentialsSecret", "backup.mongodb.credentialsSecret is required for MongoDB backups to gcs: the Percona operator needs HMAC keys in a Secret and has no workload identity for GCS.");
+	if (on(c, "backup.alerts.enabled") && on(c, "capabilityChecks") && !has_api(c, "monitoring.coreos.com/v1"))
+		fail(c, "backup.alerts.enabled", "backup.alerts.enabled needs the Prometheus Operator, and this cluster does not serve monitoring.coreos.com/v1: install it first (e.g. the kube-prometheus-stack chart), or set backup.alerts.enabled=false.");
+}
+
 /* Monitoring and VPA resources need their operators' APIs (after every other rule, as in the chart). */
 static void operators(struct rc *c)
 {
@@ -563,6 +592,7 @@ int rules_check(const struct ynode *values, const struct rules_apis *apis, struc
 	integrations(&c);
 	secrets_provider(&c);
 	subchart_images(&c);
+	backups(&c);
 	operators(&c);
 	return c.errors;
 }

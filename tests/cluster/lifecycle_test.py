@@ -263,6 +263,14 @@ def check_pods_created(ns, timeout=40):
         time.sleep(1)
 
 
+def run_cronjobs(ns):
+    """A Job from each CronJob (`kubectl create job --from`), as an operator starts a backup by hand; the
+    following check_pods_created proves its pod is admitted (Pod Security "restricted")."""
+    for cj in json.loads(kubectl("-n", ns, "get", "cronjobs", "-o", "json").stdout)["items"]:
+        name = cj["metadata"]["name"]
+        kubectl("-n", ns, "create", "job", f"{name[:50]}-manual", f"--from=cronjob/{name}")
+
+
 def secrets(ns, release):
     out = json.loads(kubectl("-n", ns, "get", "secrets", "-o", "json").stdout)["items"]
     return {s["metadata"]["name"]: s.get("data") or {} for s in out
@@ -297,6 +305,9 @@ def lifecycle(h, values):
         test_filter = [a for n in skipped for a in ("--filter", f"!name={n}")]
         step = "install"
         helm(h, "install", rel, CHART, "-n", ns, "-f", values, "--timeout", "3m")
+        check_pods_created(ns)
+        step = "a Job from each CronJob"
+        run_cronjobs(ns)
         check_pods_created(ns)
         before = secrets(ns, rel)
         step = "upgrade (same values)"

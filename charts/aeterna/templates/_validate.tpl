@@ -23,17 +23,6 @@ Each rule fails the render with one sentence that names the key.
 {{- if and $v.capabilityChecks (not (.Capabilities.APIVersions.Has "postgresql.cnpg.io/v1")) -}}
 {{- fail "postgresql.bundled.enabled needs the CloudNativePG operator, and this cluster does not serve postgresql.cnpg.io/v1: install the operator first (helm repo add cnpg https://cloudnative-pg.github.io/charts && helm install cnpg cnpg/cloudnative-pg -n cnpg-system --create-namespace), or set postgresql.bundled.enabled=false and postgresql.external.host." -}}
 {{- end -}}
-{{- $bk := $pg.bundled.backup -}}
-{{- if $bk.enabled -}}
-{{- include "aeterna.validate.required" (list "postgresql.bundled.backup.destinationPath" $bk.destinationPath "postgresql.bundled.backup.enabled") -}}
-{{- if and (eq $bk.provider "s3") (not $bk.s3.existingSecret) (not $bk.s3.inheritFromIAMRole) -}}
-{{- fail "postgresql.bundled.backup.s3.existingSecret is required for S3 backups unless postgresql.bundled.backup.s3.inheritFromIAMRole is true." -}}
-{{- else if and (eq $bk.provider "gcs") (not $bk.gcs.existingSecret) (not $bk.gcs.gkeEnvironment) -}}
-{{- fail "postgresql.bundled.backup.gcs.existingSecret is required for GCS backups unless postgresql.bundled.backup.gcs.gkeEnvironment is true." -}}
-{{- else if and (eq $bk.provider "azure") (not $bk.azure.existingSecret) (not $bk.azure.inheritFromAzureAD) -}}
-{{- fail "postgresql.bundled.backup.azure.existingSecret is required for Azure backups unless postgresql.bundled.backup.azure.inheritFromAzureAD is true." -}}
-{{- end -}}
-{{- end -}}
 {{- else -}}
 {{- if not $pg.external.host -}}
 {{- fail "postgresql.external.host is required when postgresql.bundled.enabled is false: the server needs PostgreSQL at boot (PG_HOST)." -}}
@@ -386,6 +375,8 @@ Each rule fails the render with one sentence that names the key.
 {{- fail (printf "global.imagePullSecrets does not reach the weaviate subchart, which reads only its own list: add %s to weaviate.image.pullSecrets." $secret) -}}
 {{- end -}}
 {{- end -}}
+
+{{- include "aeterna.backup.validate" . -}}
 
 {{- /* Monitoring and VPA resources need their operators' APIs */ -}}
 {{- if $v.capabilityChecks -}}
