@@ -89,6 +89,8 @@ go_install kube-score "$KUBE_SCORE_VERSION" github.com/zegl/kube-score/cmd/kube-
 go_install sops "$SOPS_VERSION" github.com/getsops/sops/v3/cmd/sops
 go_install age "$AGE_VERSION" filippo.io/age/cmd/age
 go_install age-keygen "$AGE_VERSION" filippo.io/age/cmd/age-keygen
+go_install promtool "$PROMTOOL_VERSION" github.com/prometheus/prometheus/cmd/promtool \
+  "-X github.com/prometheus/common/version.Version=$PROMTOOL_VERSION"
 
 # helm-unittest: built from our tools module, which repeats upstream's replace directive.
 hu_key="$HELM_UNITTEST_VERSION $(sha256sum "$ROOT/tools/go.mod" "$ROOT/tools/go.sum" | sha256sum | cut -c1-16)"
