@@ -204,6 +204,10 @@ suite "server boot contract (charts/aeterna/server-env.txt): the check reports e
 tap_suite "contract" tests/contract/server_contract_test.py
 counts
 
+suite "alerts and dashboard (promtool test rules on the rendered PrometheusRule; dashboard queries parsed; metric list)"
+tap_suite "monitoring" tests/monitoring/monitoring_test.py
+counts
+
 # --- bad values: each must fail to render with its expected message ---------------------
 suite "bad values (must fail with the expected message)"
 bad_case() { # chart base case helm
@@ -345,10 +349,14 @@ counts
 
 # --- a real API server: every scenario installed, upgraded, tested, rolled back, uninstalled ---
 suite "real API server (etcd + kube-apiserver + kube-controller-manager $KUBERNETES_VERSION, PSS restricted, helm 3 + helm 4)"
-trap 'tests/cluster/kube-cluster.sh stop "$ROOT/build/kube" >/dev/null 2>&1' EXIT
+trap 'tests/cluster/kube-cluster.sh stop "$ROOT/build/kube" >/dev/null 2>&1; tests/cluster/kube-cluster.sh stop "$ROOT/build/kube-ops" >/dev/null 2>&1' EXIT
 api_start=$SECONDS
 KUBE_TEST_DIR="$ROOT/build/kube" tap_suite "apiserver" tests/cluster/lifecycle_test.py
 printf '   (API-server suite: %d s)\n' $((SECONDS - api_start))
+counts
+
+suite "ops/aeterna.mk on its own API server (status, migrate-now, backups, restore guard, scale, drain-check, rotate-secret)"
+KUBE_OPS_DIR="$ROOT/build/kube-ops" tap_suite "ops" tests/ops/ops_test.py
 counts
 
 echo
