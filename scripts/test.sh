@@ -208,6 +208,11 @@ suite "alerts and dashboard (promtool test rules on the rendered PrometheusRule;
 tap_suite "monitoring" tests/monitoring/monitoring_test.py
 counts
 
+suite "runbooks (docs/, examples/*/README.md): fenced commands run or syntax-checked; every refusal and NOTES warning documented"
+tap_suite "docs" tests/docs/docs_test.py
+grep '^#   ' "$LOGS/docs_test.log" | sed 's/^#/   only syntax-checked:/' | head -n 40
+counts
+
 # --- bad values: each must fail to render with its expected message ---------------------
 suite "bad values (must fail with the expected message)"
 bad_case() { # chart base case helm
