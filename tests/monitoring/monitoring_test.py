@@ -274,6 +274,21 @@ def component_service_monitors_select_the_bundled_services():
 
 
 @case
+def network_policies_let_prometheus_scrape_the_monitored_components():
+    docs = render("--set", "networkPolicy.enabled=true")
+    nps = {d["metadata"]["name"]: d for d in docs if d["kind"] == "NetworkPolicy"}
+    prom_ns = {"kubernetes.io/metadata.name": "monitoring"}
+    for name, port in (("ci-release-aeterna-cache", 6379), ("ci-release-aeterna-vector", 6333)):
+        rules = [r for r in nps[name]["spec"]["ingress"]
+                 if any(p.get("namespaceSelector", {}).get("matchLabels") == prom_ns for p in r.get("from", []))]
+        assert [p["port"] for r in rules for p in r["ports"]] == [port], f"{name}: {rules}"
+    off = render("--set", "networkPolicy.enabled=true", "--set", "monitoring.componentMonitors.enabled=false")
+    for d in off:
+        if d["kind"] == "NetworkPolicy" and d["metadata"]["name"] in ("ci-release-aeterna-cache", "ci-release-aeterna-vector"):
+            assert "monitoring" not in json.dumps(d["spec"]["ingress"]), d["metadata"]["name"]
+
+
+@case
 def dashboard_configmap_has_the_sidecar_label_and_the_file():
     cms = [d for d in DOCS if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "ci-release-aeterna-dashboard"]
     assert len(cms) == 1, "no dashboard ConfigMap"

@@ -183,3 +183,25 @@ the backup templates (templates/backup/): they render their own PrometheusRule w
 monitoring.prometheusRule.enabled is true, next to the CronJobs whose names they need.
 */}}
 {{- end -}}
+
+{{/*
+NetworkPolicy ingress rule letting Prometheus scrape a bundled component's metrics port, when
+monitoring.componentMonitors is on (nothing otherwise). Arguments: (list ctx port).
+*/}}
+{{- define "aeterna.monitoring.scrapeIngress" -}}
+{{- $ctx := index . 0 -}}
+{{- if $ctx.Values.monitoring.componentMonitors.enabled -}}
+{{- $np := $ctx.Values.networkPolicy -}}
+# Prometheus scrapes /metrics (monitoring.componentMonitors).
+- from:
+    - namespaceSelector:
+        {{- toYaml $np.prometheus.namespaceSelector | nindent 8 }}
+      {{- with $np.prometheus.podSelector }}
+      podSelector:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
+  ports:
+    - port: {{ index . 1 }}
+      protocol: TCP
+{{- end -}}
+{{- end -}}
