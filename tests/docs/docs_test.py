@@ -5,6 +5,11 @@ Every fenced block of docs/*.md and examples/*/README.md is one case:
   ```bash run   -> executed here (bash -euo pipefail) in a copy of the tree whose charts/aeterna is
                    the staged chart (real subcharts), with `helm` = helm 3 and the pinned tools on
                    PATH, RELEASE=aeterna, NAMESPACE=aeterna;
+  ```bash cluster -> executed the same way against a real API server (tests/cluster/kube-cluster.sh
+                   in KUBE_DOCS_DIR or build/kube-docs; no kubelet, so nothing that needs a running
+                   pod is marked so) holding the operator CRDs, a Node "node-a" (NODE) and release
+                   "aeterna" in namespace "aeterna" (installed with --no-hooks: the migration hook
+                   needs a kubelet); blocks of docs/install.md get a fresh namespace instead;
   ```bash       -> syntax-checked only (bash -n): it needs a cluster, a cloud or a secret;
   ```yaml       -> parsed; a block of chart values (top-level keys of values.schema.json) is also
                    validated against charts/aeterna/values.schema.json;
@@ -19,10 +24,12 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 
 import jsonschema
 import yaml
@@ -67,6 +74,52 @@ def sandbox():
 
 
 SANDBOX, ENV = sandbox()
+KUBE = os.environ.get("KUBE_DOCS_DIR") or os.path.join(ROOT, "build", "kube-docs")
+CLUSTER = {"up": None}
+
+
+def kubectl(*args, input_=None):
+    p = subprocess.run([os.path.join(BIN, "kubectl"), *args], env=ENV, capture_output=True, text=True, input=input_,
+                       timeout=120)
+    assert p.returncode == 0, f"kubectl {' '.join(args[:4])}: {p.stderr[-1500:]}"
+    return p.stdout
+
+
+def cluster():
+    """The API-server rig with release "aeterna", started on first use (None when it could not start)."""
+    if CLUSTER["up"] is None:
+        CLUSTER["up"] = False
+        r = subprocess.run([os.path.join(ROOT, "tests", "cluster", "kube-cluster.sh"), "start", KUBE],
+                           capture_output=True, text=True, timeout=240)
+        assert r.returncode == 0, f"the API-server rig did not start: {r.stderr[-1500:]}"
+        ENV["KUBECONFIG"] = os.path.join(KUBE, "admin.kubeconfig")
+        ENV["NODE"] = "node-a"
+        kubectl("apply", "--server-side", "-f", os.path.join(ROOT, "schemas", "crds"))
+        kubectl("apply", "--server-side", "-f", "-", input_=json.dumps({"apiVersion": "v1", "kind": "Node",
+                                                                       "metadata": {"name": "node-a"}}))
+        kubectl("apply", "--server-side", "-f", "-", input_=json.dumps({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": "aeterna", "labels": {"pod-security.kubernetes.io/enforce": "restricted"}}}))
+        for _ in range(100):
+            if subprocess.run([os.path.join(BIN, "kubectl"), "-n", "aeterna", "get", "sa", "default"], env=ENV,
+                              capture_output=True).returncode == 0:
+                break
+            time.sleep(0.2)
+        p = subprocess.run([os.path.join(BIN, "helm3"), "install", "aeterna", CHART, "-n", "aeterna", "--no-hooks",
+                            "-f", os.path.join(CHART_SRC, "ci", "external-only-values.yaml"),
+                            "--set", "auth.plugin.enabled=true", "--set", "auth.allowUnauthenticated=true",
+                            "--set", "opal.enabled=true", "--set", "podDisruptionBudget.enabled=true",
+                            "--set", "podDisruptionBudget.minAvailable=null", "--set", "podDisruptionBudget.maxUnavailable=1",
+                            "--set-file", f"auth.cedar.policyText={ROOT}/examples/cedar/policy.cedar",
+                            "--set-file", f"auth.cedar.schemaText={ROOT}/examples/cedar/schema.cedarschema"],
+                           env=ENV, capture_output=True, text=True, timeout=300)
+        assert p.returncode == 0, f"helm install: {p.stderr[-1500:]}"
+        CLUSTER["up"] = True
+    assert CLUSTER["up"], "the API-server rig failed to start earlier"
+
+
+def stop_cluster():
+    if CLUSTER["up"] is not None:
+        subprocess.run([os.path.join(ROOT, "tests", "cluster", "kube-cluster.sh"), "stop", KUBE], capture_output=True)
 
 
 def check_block(path, line, lang, flags, body):
@@ -76,11 +129,17 @@ def check_block(path, line, lang, flags, body):
         assert p.returncode == 0, f"{where}: bash -n: {p.stderr}"
         for t in re.findall(r"make -f ops/aeterna\.mk ([a-z-]+)", body):
             assert t in TARGETS, f"{where}: ops target {t} does not exist"
-        if "run" in flags:
-            p = subprocess.run(["bash", "-euo", "pipefail", "-c", body], cwd=SANDBOX, env=ENV, capture_output=True,
+        if "run" in flags or "cluster" in flags:
+            env = ENV
+            if "cluster" in flags:
+                cluster()
+                env = dict(ENV)
+                if os.path.basename(path) == "install.md":
+                    env["NAMESPACE"] = "aeterna-install"  # the install steps create their namespace
+            p = subprocess.run(["bash", "-euo", "pipefail", "-c", body], cwd=SANDBOX, env=env, capture_output=True,
                                text=True, timeout=180)
             assert p.returncode == 0, f"{where}: exited {p.returncode}\n{p.stdout[-1500:]}\n{p.stderr[-1500:]}"
-            return "ran"
+            return "ran against the API server" if "cluster" in flags else "ran"
         SYNTAX_ONLY.append(f"{where} (bash): {body.strip().splitlines()[0][:90]}")
         return "syntax-checked"
     if lang in ("yaml", "yml"):
@@ -187,7 +246,11 @@ def control_a_broken_block_is_reported():
 
 
 if __name__ == "__main__":
-    rc = run()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        rc = run()
+    finally:
+        stop_cluster()
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     with open(os.path.join(ROOT, "build", "docs-syntax-only.txt"), "w") as f:
         f.write("\n".join(SYNTAX_ONLY) + "\n")
