@@ -133,7 +133,7 @@ list-backups: ## backup runs of the release, newest last (Jobs of the backup Cro
 	echo "== backup and verification Jobs"
 	cjs=$$($(call cronjobs,backup|verify) | $(JQ) -R . | $(JQ) -s -c .)
 	$(K) get job -o json | $(JQ) -r --argjson cjs "$$cjs" '
-	  [.items[] | select(.metadata.name as $$n | any($$cjs[]; . as $$c | $$n | startswith($$c[0:40] + "-")))]
+	  [.items[] | select(.metadata.name as $$n | any($$cjs[]; . as $$c | ($$n | startswith($$c + "-")) or ($$n | startswith($$c[0:40] + "-now-"))))]
 	  | sort_by(.metadata.creationTimestamp)
 	  | if length == 0 then "(none)" else
 	      (["NAME", "STARTED", "COMPLETED", "RESULT"] | @tsv),
