@@ -91,6 +91,8 @@ go_install registry "$DISTRIBUTION_VERSION" github.com/distribution/distribution
 go_install sops "$SOPS_VERSION" github.com/getsops/sops/v3/cmd/sops
 go_install age "$AGE_VERSION" filippo.io/age/cmd/age
 go_install age-keygen "$AGE_VERSION" filippo.io/age/cmd/age-keygen
+go_install promtool "$PROMTOOL_VERSION" github.com/prometheus/prometheus/cmd/promtool \
+  "-X github.com/prometheus/common/version.Version=$PROMTOOL_VERSION"
 
 go_install rclone "$RCLONE_VERSION" github.com/rclone/rclone "-X github.com/rclone/rclone/fs.Version=$RCLONE_VERSION"
 go_install fake-gcs-server "$FAKE_GCS_SERVER_VERSION" github.com/fsouza/fake-gcs-server

@@ -34,6 +34,8 @@ KUBECONFORM_ARGS=(-strict -summary
 
 CHARTS=(charts/aeterna)
 [ -d charts/verta ] && CHARTS+=(charts/verta)
+# scenarios CHART: the chart's ci/*-values.yaml and its sizing presets values-*.yaml (each one a scenario).
+scenarios() { local f; for f in "$1"/ci/*-values.yaml "$1"/values-*.yaml; do [ -f "$f" ] && printf '%s\n' "$f"; done; return 0; }
 
 # Charts with subcharts are rendered from a staged copy holding the real subcharts at the
 # versions Chart.lock pins (scripts/stage-chart.sh says where it looks for the archives).
@@ -200,7 +202,7 @@ render_validate() { # chart values helm kube [extra values file]
   rm -f "$out"
 }
 for chart in "${CHARTS[@]}"; do
-  for values in "$chart"/ci/*-values.yaml; do
+  for values in $(scenarios "$chart"); do
     for helm in helm3 helm4; do
       for kube in $KUBE_VERSIONS; do
         check "render $(basename "$values") $helm k8s-$kube" render_validate "$chart" "$values" "$helm" "$kube"
@@ -214,6 +216,15 @@ suite "server boot contract (charts/aeterna/server-env.txt), verta app contract,
 tap_suite "contract" tests/contract/server_contract_test.py
 [ -d charts/verta ] && VERTA_STAGED_CHART="$ROOT/${STAGED[charts/verta]}" tap_suite "verta contract" tests/contract/verta_manifest_test.py
 [ -d examples/verta ] && tap_suite "verta compose" tests/examples/verta_compose_test.py
+counts
+
+suite "alerts and dashboard (promtool test rules on the rendered PrometheusRule; dashboard queries parsed; metric list)"
+tap_suite "monitoring" tests/monitoring/monitoring_test.py
+counts
+
+suite "runbooks (docs/, examples/*/README.md): fenced commands run (some on an API server) or syntax-checked; every refusal and NOTES warning documented"
+KUBE_DOCS_DIR="$ROOT/build/kube-docs" tap_suite "docs" tests/docs/docs_test.py
+grep '^#   ' "$LOGS/docs_test.log" | sed 's/^#/   only syntax-checked:/' | head -n 40
 counts
 
 # --- bad values: each must fail to render with its expected message ---------------------
@@ -279,14 +290,14 @@ for chart in "${CHARTS[@]}"; do
       check "render $(basename "$chart") default values $helm" render_validate "$chart" "$chart/values.yaml" "$helm" 1.35
     fi
   done
-  for values in "$chart"/ci/*-values.yaml; do
+  for values in $(scenarios "$chart"); do
     for helm in helm3 helm4; do
       mapfile -t lint < <(lint_args "$chart")
       check "lint $(basename "$chart") $(basename "$values") $helm" "$BIN/$helm" lint --strict "${STAGED[$chart]}" -f "$values" "${lint[@]}"
     done
   done
   check "README values table up to date: $chart" "$PY" scripts/values-table.py "$chart" --check
-  check "yamllint $chart values" "$BIN/yamllint" -c .yamllint.yaml "$chart/values.yaml" "$chart"/ci/ "$chart"/bad-values/
+  check "yamllint $chart values" "$BIN/yamllint" -c .yamllint.yaml "$chart/values.yaml" "$chart"/ci/ "$chart"/bad-values/ $(scenarios "$chart")
   if grep -q '^dependencies:' "$chart/Chart.yaml"; then
     check "Chart.lock matches Chart.yaml: $chart" "$PY" scripts/chart-lock.py "$chart" --check
     check "Chart.lock accepted by helm's digest check: $chart" lock_digest_ok "$chart"
@@ -318,6 +329,24 @@ PYEOF
   rm -rf "$tmp"
   return $rc
 }
+# examples/sops as committed: secrets.values.enc.yaml was encrypted through .sops.yaml's creation rule for the
+# age test key test-key.txt (for this test only; never use it for real secrets). It decrypts with that key to
+# exactly secrets.values.yaml, and a fresh encryption through the rule leaves no secret in clear.
+sops_committed_example() {
+  local tmp rc=0
+  tmp=$(mktemp -d)
+  SOPS_AGE_KEY_FILE=examples/sops/test-key.txt "$BIN/sops" --decrypt examples/sops/secrets.values.enc.yaml >"$tmp/dec.yaml" || rc=1
+  cmp -s <("$PY" -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1])))' "$tmp/dec.yaml") \
+         <("$PY" -c 'import sys,yaml; print(yaml.safe_load(open(sys.argv[1])))' examples/sops/secrets.values.yaml) ||
+    { echo "the committed file does not decrypt to secrets.values.yaml"; rc=1; }
+  (cd examples/sops && SOPS_AGE_KEY_FILE=test-key.txt "../../$BIN/sops" --encrypt --filename-override secrets.values.enc.yaml \
+     secrets.values.yaml) >"$tmp/enc.yaml" || rc=1
+  grep -q 'change-me-rds-password' "$tmp/enc.yaml" && { echo "the .sops.yaml rule left the password in clear"; rc=1; }
+  grep -q 'host: aeterna.cluster-abc' "$tmp/enc.yaml" || { echo "the .sops.yaml rule encrypted non-secret fields"; rc=1; }
+  "$BIN/helm3" template aeterna "${STAGED[charts/aeterna]}" -f "$tmp/dec.yaml" -f "$ACK_UNAUTH" >/dev/null || rc=1
+  rm -rf "$tmp"
+  return $rc
+}
 kube_score() { # chart values
   local out
   out=$(mktemp)
@@ -326,6 +355,8 @@ kube_score() { # chart values
   "$BIN/helm3" template ci-release "${STAGED[$1]}" -n ci -f "$2" "${apis[@]}" --kube-version 1.35.0 |
     "$PY" scripts/kube-score-input.py ci >"$out" || return 1
   mapfile -t ignored < <(sed -n 's/^\([a-z0-9-]\+\)[[:space:]]*#.*/\1/p' tools/kube-score-ignored.txt)
+  # a values file may switch off a check for itself, with its reason: "# kube-score-ignore: <check>  # why"
+  mapfile -t -O "${#ignored[@]}" ignored < <(sed -n 's/^# kube-score-ignore: \([a-z0-9-]\+\)[[:space:]]\+#.*/\1/p' "$2")
   local args=()
   for t in "${ignored[@]}"; do args+=(--ignore-test "$t"); done
   "$BIN/kube-score" score --output-format ci --exit-one-on-warning "${args[@]}" "$out"
@@ -335,12 +366,27 @@ kube_score() { # chart values
 }
 check "kube-score production-ha (zero findings)" kube_score charts/aeterna charts/aeterna/ci/production-ha-values.yaml
 [ -d charts/verta ] && check "kube-score verta production-ha (zero findings)" kube_score charts/verta charts/verta/ci/production-ha-values.yaml
+for preset in charts/aeterna/values-*.yaml; do
+  check "kube-score preset $(basename "$preset") (zero findings)" kube_score charts/aeterna "$preset"
+done
 check "examples/sops: encrypted with sops + age, nothing in clear, decrypted values reach the chart's Secret" sops_example
+check "examples/sops: the committed file decrypts with the test key (.sops.yaml rules) and renders" sops_committed_example
+# examples/<cloud>: values.yaml renders as a scenario (helm 3 + helm 4, each Kubernetes version, kubeconform
+# -strict, check-manifests); the other manifests there (StorageClass, Certificate, SecretStore) pass kubeconform -strict.
+for ex in examples/aws examples/gke examples/aks; do
+  for helm in helm3 helm4; do
+    for kube in $KUBE_VERSIONS; do
+      check "example $(basename "$ex") $helm k8s-$kube" render_validate charts/aeterna "$ex/values.yaml" "$helm" "$kube"
+    done
+  done
+  mapfile -t extra < <(ls "$ex"/*.yaml | grep -v '/values.yaml$')
+  check "example $(basename "$ex"): ${#extra[@]} manifests (kubeconform -strict)" "$BIN/kubeconform" "${KUBECONFORM_ARGS[@]}" -kubernetes-version 1.35.0 "${extra[@]}"
+done
 counts
 
 # --- a real API server: every scenario installed, upgraded, tested, rolled back, uninstalled ---
 suite "real API server (etcd + kube-apiserver + kube-controller-manager $KUBERNETES_VERSION, PSS restricted, helm 3 + helm 4)"
-trap 'tests/cluster/kube-cluster.sh stop "$ROOT/build/kube" >/dev/null 2>&1; tests/cluster/kube-cluster.sh stop "$ROOT/build/kube-verta" >/dev/null 2>&1' EXIT
+trap 'for d in kube kube-verta kube-ops kube-docs; do tests/cluster/kube-cluster.sh stop "$ROOT/build/$d" >/dev/null 2>&1; done' EXIT
 api_start=$SECONDS
 KUBE_TEST_DIR="$ROOT/build/kube" tap_suite "apiserver" tests/cluster/lifecycle_test.py
 # charts/verta: the same lifecycle for each of its scenarios, on a control plane of its own (about 10 s to
@@ -348,6 +394,10 @@ KUBE_TEST_DIR="$ROOT/build/kube" tap_suite "apiserver" tests/cluster/lifecycle_t
 [ -d charts/verta ] && LIFECYCLE_CHART=charts/verta LIFECYCLE_STAGED_CHART="$ROOT/${STAGED[charts/verta]}" \
   KUBE_TEST_DIR="$ROOT/build/kube-verta" tap_suite "apiserver verta" tests/cluster/lifecycle_test.py lifecycle_test-verta
 printf '   (API-server suite: %d s)\n' $((SECONDS - api_start))
+counts
+
+suite "ops/aeterna.mk on its own API server (status, migrate-now, backups, restore guard, scale, drain-check, rotate-secret)"
+KUBE_OPS_DIR="$ROOT/build/kube-ops" tap_suite "ops" tests/ops/ops_test.py
 counts
 
 echo

@@ -2,7 +2,7 @@
 """Every scenario of charts/aeterna on a real Kubernetes API server (TAP output).
 
 Starts etcd, kube-apiserver and kube-controller-manager (tests/cluster/kube-cluster.sh) and, for
-every charts/aeterna/ci/*-values.yaml with helm 3 and with helm 4, in its own namespace that
+every charts/aeterna/ci/*-values.yaml and sizing preset charts/aeterna/values-*.yaml with helm 3 and with helm 4, in its own namespace that
 enforces Pod Security "restricted":
   strict server-side dry run (fieldValidation=Strict, no PodSecurity warning) -> install ->
   upgrade with the same values -> upgrade with changed values -> helm test -> rollback ->
@@ -109,7 +109,10 @@ def helm(h, *args, kubeconfig=KUBECONFIG, **kw):
 
 
 def scenario_name(path):
-    return os.path.basename(path)[: -len("-values.yaml")]
+    base = os.path.basename(path)
+    if base.startswith("values-"):  # a sizing preset, charts/aeterna/values-<size>.yaml
+        return "preset-" + base[len("values-"): -len(".yaml")]
+    return base[: -len("-values.yaml")]
 
 
 def needed_apis(values):
@@ -504,6 +507,7 @@ def main():
         CHART = os.path.join(WORK, "staged", CHART_NAME)
         run([os.path.join(ROOT, "scripts", "stage-chart.sh"), CHART_SRC, CHART])
     scenarios = sorted(glob.glob(os.path.join(CHART_SRC, "ci", "*-values.yaml")))
+    scenarios += sorted(glob.glob(os.path.join(CHART_SRC, "values-*.yaml")))  # sizing presets
     only = os.environ.get("KUBE_TEST_SCENARIOS")
     if only:
         scenarios = [s for s in scenarios if scenario_name(s) in only.split(",")]

@@ -387,6 +387,11 @@ Each rule fails the render with one sentence that names the key.
 {{- if and $pg.bundled.enabled $pg.bundled.monitoring.podMonitor (not $prom) -}}
 {{- fail "postgresql.bundled.monitoring.podMonitor needs the Prometheus Operator, and this cluster does not serve monitoring.coreos.com/v1: install it first (e.g. the kube-prometheus-stack chart), or set postgresql.bundled.monitoring.podMonitor=false." -}}
 {{- end -}}
+{{- range $key := list "prometheusRule" "componentMonitors" -}}
+{{- if and (index $v.monitoring $key).enabled (not $prom) -}}
+{{- fail (printf "monitoring.%s.enabled needs the Prometheus Operator, and this cluster does not serve monitoring.coreos.com/v1: install it first (e.g. the kube-prometheus-stack chart), or set monitoring.%s.enabled=false." $key $key) -}}
+{{- end -}}
+{{- end -}}
 {{- if and $vpa.enabled (not (.Capabilities.APIVersions.Has "autoscaling.k8s.io/v1")) -}}
 {{- fail "verticalPodAutoscaler.enabled needs the Vertical Pod Autoscaler, and this cluster does not serve autoscaling.k8s.io/v1: install it first (kubernetes/autoscaler, vertical-pod-autoscaler), or set verticalPodAutoscaler.enabled=false." -}}
 {{- end -}}
