@@ -501,6 +501,42 @@ def namespace_admin():
         kubectl("delete", "namespace", ns, "--wait=false", check=False)
 
 
+def verta_ordered_backend_starts():
+    """charts/verta: several backend pods never start (and migrate) at once. With three replicas the
+    StatefulSet controller creates pod 0 only; once pod 0 is Ready (status set here, as a kubelet
+    would) it creates pod 1."""
+    ns = "verta-ordered"
+    name = "ci-release-verta-backend"
+    try:
+        create_namespace(ns)
+        values = os.path.join(CHART_SRC, "ci", "minimal-values.yaml")
+        helm("helm3", "install", "ci-release", CHART, "-n", ns, "-f", values, "--set", "backend.replicaCount=3",
+             "--timeout", "3m")
+
+        def backend_pods():
+            pods = json.loads(kubectl("-n", ns, "get", "pods", "-l", "app.kubernetes.io/component=backend",
+                                      "-o", "json").stdout)["items"]
+            return sorted(p["metadata"]["name"] for p in pods)
+        deadline = time.time() + 30
+        while not backend_pods() and time.time() < deadline:
+            time.sleep(1)
+        time.sleep(5)  # time enough for the controller to create more, were it allowed to
+        first = backend_pods()
+        now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        kubectl("-n", ns, "patch", "pod", f"{name}-0", "--subresource=status", "--type=merge", "-p", json.dumps(
+            {"status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": now}]}}))
+        deadline = time.time() + 30
+        while len(backend_pods()) < 2 and time.time() < deadline:
+            time.sleep(1)
+        second = backend_pods()
+        tap(first == [f"{name}-0"] and second[:2] == [f"{name}-0", f"{name}-1"],
+            "verta: backend pods start one at a time (pod 1 only after pod 0 is Ready)", f"{first} then {second}")
+    except Failed as e:
+        tap(False, "verta: backend pods start one at a time", e)
+    finally:
+        kubectl("delete", "namespace", ns, "--wait=false", check=False)
+
+
 def main():
     global CHART
     if not CHART:
@@ -542,6 +578,8 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(PARALLEL) as pool:
             list(pool.map(lambda a: lifecycle(*a), jobs))
         print(f"# {len(jobs)} lifecycles in {time.time() - t1:.0f} s", flush=True)
+        if CHART_NAME == "verta":
+            verta_ordered_backend_starts()
         if IS_AETERNA:
             negative_control()
             kms_existing_secret()
