@@ -512,7 +512,14 @@ def main():
             list(pool.map(lambda s: without_operators(s, apis[s]), scenarios))
         # Phase 2: the CRDs of every operator the chart can use.
         kubectl("apply", "--server-side", "-f", CRDS)
-        kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+        # a CRD created a moment ago may have no status yet ("conditions accessor error"): ask again
+        for _ in range(10):
+            r = kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s", check=False)
+            if r.returncode == 0:
+                break
+            time.sleep(1)
+        else:
+            raise Failed(f"CRDs not established: {r.stderr[-1500:]}")
         time.sleep(2)  # discovery caches refresh
         t1 = time.time()
         jobs = [(h, s) for s in scenarios for h in HELMS]
