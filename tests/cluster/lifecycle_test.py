@@ -519,7 +519,13 @@ def main():
             list(pool.map(lambda s: without_operators(s, apis[s]), scenarios))
         # Phase 2: the CRDs of every operator the chart can use.
         kubectl("apply", "--server-side", "-f", CRDS)
-        kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s")
+        # A CRD created a moment ago may have no status yet, which `kubectl wait` reports as an
+        # error instead of waiting (seen under load): ask again.
+        for attempt in range(5):
+            w = kubectl("wait", "--for=condition=Established", "crd", "--all", "--timeout=60s", check=attempt == 4)
+            if w.returncode == 0:
+                break
+            time.sleep(2)
         time.sleep(2)  # discovery caches refresh
         t1 = time.time()
         jobs = [(h, s) for s in scenarios for h in HELMS]
