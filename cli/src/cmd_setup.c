@@ -414,7 +414,7 @@ static void print_next_steps(const struct deployment *d, const char *dir, bool w
 	if (d->postgres == PG_EXTERNAL && d->target != TARGET_OPENCODE_ONLY && d->pg_sslmode != SSL_PREFER &&
 	    d->pg_sslmode != UNSET)
 		printf("  Note: sslmode %s is recorded; server " AETERNA_SERVER_VERSION " has no TLS setting for PostgreSQL.\n",
-		       model_choice(d, "postgres-sslmode"));
+		       model_choice(d, FLD_POSTGRES_SSLMODE));
 }
 
 /* The compose stack's local KMS key: read back from an existing .env at path (a new key could
@@ -682,8 +682,8 @@ int cmd_setup(int argc, char **argv)
 		nouts++;
 	}
 	outs[nouts] = (struct output){ ".aeterna/config.toml", path_join(dir, ".aeterna/config.toml"), {0}, {0}, 0600, true, false };
-	gen_config_toml(&d, &outs[nouts].text);
-	gen_config_toml(&masked, &outs[nouts].shown);
+	model_save_toml(&d, &outs[nouts].text);
+	model_save_toml(&masked, &outs[nouts].shown);
 	nouts++;
 	bool wrote_opencode = false;
 	if (d.opencode == 1 || d.target == TARGET_OPENCODE_ONLY) {

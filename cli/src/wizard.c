@@ -15,12 +15,12 @@ struct wiz {
 
 #define TRY(x) do { int r_ = (x); if (r_) return r_; } while (0)
 
-static const struct field *F(const char *flag) { return model_field_by_flag(flag); }
+static const struct field *F(enum field_id id) { return model_field(id); }
 
-static bool skip(const struct wiz *w, const char *flag) { return model_is_set(w->given, F(flag)); }
+static bool skip(const struct wiz *w, enum field_id flag) { return model_is_set(w->given, F(flag)); }
 
 /* The value a field would get now: the current answer, else its default. */
-static void default_text(const struct wiz *w, const char *flag, struct strbuf *out)
+static void default_text(const struct wiz *w, enum field_id flag, struct strbuf *out)
 {
 	struct deployment tmp;
 	model_init(&tmp);
@@ -29,7 +29,7 @@ static void default_text(const struct wiz *w, const char *flag, struct strbuf *o
 	model_free(&tmp);
 }
 
-static int default_int(const struct wiz *w, const char *flag)
+static int default_int(const struct wiz *w, enum field_id flag)
 {
 	struct deployment tmp;
 	int v = UNSET;
@@ -40,7 +40,7 @@ static int default_int(const struct wiz *w, const char *flag)
 	return v;
 }
 
-static int ask_enum(struct wiz *w, const char *flag, const char *question, const char *const *labels,
+static int ask_enum(struct wiz *w, enum field_id flag, const char *question, const char *const *labels,
 		    const char *const *hints, const int *values, int n)
 {
 	if (skip(w, flag))
@@ -54,7 +54,7 @@ static int ask_enum(struct wiz *w, const char *flag, const char *question, const
 	return 0;
 }
 
-static int ask_bool(struct wiz *w, const char *flag, const char *question)
+static int ask_bool(struct wiz *w, enum field_id flag, const char *question)
 {
 	if (skip(w, flag))
 		return 0;
@@ -79,7 +79,7 @@ static const char *check_answer(enum check c, const char *v)
 	}
 }
 
-static int ask_text(struct wiz *w, const char *flag, const char *question, enum check c)
+static int ask_text(struct wiz *w, enum field_id flag, const char *question, enum check c)
 {
 	if (skip(w, flag))
 		return 0;
@@ -103,7 +103,7 @@ static int ask_text(struct wiz *w, const char *flag, const char *question, enum 
 	}
 }
 
-static int ask_secret(struct wiz *w, const char *flag, const char *question, bool required,
+static int ask_secret(struct wiz *w, enum field_id flag, const char *question, bool required,
 		      const char *(*shape)(const char *))
 {
 	if (skip(w, flag))
@@ -202,157 +202,157 @@ static int flow(struct wiz *w)
 	{
 		static const char *const l[] = { "Kubernetes (Helm chart)", "Docker Compose (local development)", "OpenCode only (use an existing server)" };
 		static const int v[] = { TARGET_KUBERNETES, TARGET_COMPOSE, TARGET_OPENCODE_ONLY };
-		TRY(ask_enum(w, "target", "Where will Aeterna run?", l, NULL, v, 3));
+		TRY(ask_enum(w, FLD_TARGET, "Where will Aeterna run?", l, NULL, v, 3));
 	}
 	{
 		static const char *const l[] = { "Local", "Hybrid", "Remote" };
 		static const char *const h[] = { "everything runs here", "a local server that syncs with a central one", "a thin client of a central server" };
 		static const int v[] = { MODE_LOCAL, MODE_HYBRID, MODE_REMOTE };
-		TRY(ask_enum(w, "mode", "Deployment mode", l, h, v, 3));
+		TRY(ask_enum(w, FLD_MODE, "Deployment mode", l, h, v, 3));
 	}
 	if (d->mode != MODE_LOCAL) {
-		bool had = skip(w, "central-url");
-		TRY(ask_text(w, "central-url", "Central server URL", CHECK_URL));
+		bool had = skip(w, FLD_CENTRAL_URL);
+		TRY(ask_text(w, FLD_CENTRAL_URL, "Central server URL", CHECK_URL));
 		if (!had && d->central_url)
 			reachability(d->central_url);
 		static const char *const l[] = { "API key", "OAuth2", "Service account" };
 		static const int v[] = { AUTH_API_KEY, AUTH_OAUTH2, AUTH_SERVICE_ACCOUNT };
-		TRY(ask_enum(w, "central-auth", "How does this instance authenticate to it?", l, NULL, v, 3));
+		TRY(ask_enum(w, FLD_CENTRAL_AUTH, "How does this instance authenticate to it?", l, NULL, v, 3));
 		const char *q = d->central_auth == AUTH_API_KEY ? "API key" : d->central_auth == AUTH_OAUTH2
 			? "OAuth2 client secret (optional)" : "Service-account token (optional)";
-		TRY(ask_secret(w, "central-credential", q, d->central_auth == AUTH_API_KEY, NULL));
+		TRY(ask_secret(w, FLD_CENTRAL_CREDENTIAL, q, d->central_auth == AUTH_API_KEY, NULL));
 	}
 	if (d->mode == MODE_HYBRID) {
-		TRY(ask_text(w, "cache-size-mb", "Local cache size (MiB)", CHECK_REQUIRED));
-		TRY(ask_bool(w, "offline-cedar", "Keep a local Cedar agent for offline policy decisions?"));
-		TRY(ask_text(w, "sync-interval", "Sync interval (seconds)", CHECK_REQUIRED));
+		TRY(ask_text(w, FLD_CACHE_SIZE_MB, "Local cache size (MiB)", CHECK_REQUIRED));
+		TRY(ask_bool(w, FLD_OFFLINE_CEDAR, "Keep a local Cedar agent for offline policy decisions?"));
+		TRY(ask_text(w, FLD_SYNC_INTERVAL, "Sync interval (seconds)", CHECK_REQUIRED));
 	}
 	bool server = d->target != TARGET_OPENCODE_ONLY;
 	if (server && d->mode != MODE_REMOTE) {
 		static const char *const l[] = { "Qdrant", "Weaviate", "MongoDB Atlas Vector Search", "Pinecone", "Vertex AI Vector Search", "Databricks Vector Search" };
 		static const char *const h[] = { "bundled or external", "bundled or external", "bundled or external", "managed", "managed", "managed" };
 		static const int v[] = { VB_QDRANT, VB_WEAVIATE, VB_MONGODB, VB_PINECONE, VB_VERTEX_AI, VB_DATABRICKS };
-		TRY(ask_enum(w, "vector-backend", "Vector store", l, h, v, 6));
+		TRY(ask_enum(w, FLD_VECTOR_BACKEND, "Vector store", l, h, v, 6));
 		if (d->vector == VB_QDRANT || d->vector == VB_WEAVIATE || d->vector == VB_MONGODB) {
 			static const char *const pl[] = { "Bundled", "External" };
 			static const char *const ph[] = { "run by this deployment", "a service you already run" };
 			static const int pv[] = { PLACE_BUNDLED, PLACE_EXTERNAL };
-			TRY(ask_enum(w, "vector-deployment", "Bundled or external?", pl, ph, pv, 2));
+			TRY(ask_enum(w, FLD_VECTOR_DEPLOYMENT, "Bundled or external?", pl, ph, pv, 2));
 		}
 		bool ext = d->vector_placement == PLACE_EXTERNAL;
 		switch (d->vector) {
 		case VB_QDRANT:
 			if (ext) {
-				TRY(ask_text(w, "qdrant-url", "Qdrant URL (gRPC port)", CHECK_URL));
-				TRY(ask_secret(w, "qdrant-api-key", "Qdrant API key (optional)", false, NULL));
+				TRY(ask_text(w, FLD_QDRANT_URL, "Qdrant URL (gRPC port)", CHECK_URL));
+				TRY(ask_secret(w, FLD_QDRANT_API_KEY, "Qdrant API key (optional)", false, NULL));
 			}
 			break;
 		case VB_WEAVIATE:
 			if (ext) {
-				TRY(ask_text(w, "weaviate-url", "Weaviate URL", CHECK_URL));
-				TRY(ask_secret(w, "weaviate-api-key", "Weaviate API key (optional)", false, NULL));
+				TRY(ask_text(w, FLD_WEAVIATE_URL, "Weaviate URL", CHECK_URL));
+				TRY(ask_secret(w, FLD_WEAVIATE_API_KEY, "Weaviate API key (optional)", false, NULL));
 			}
 			break;
 		case VB_MONGODB:
 			if (ext) /* the URI usually carries credentials: typed masked */
-				TRY(ask_secret(w, "mongodb-uri", "MongoDB URI (mongodb:// or mongodb+srv://)", true, mongodb_uri_shape));
+				TRY(ask_secret(w, FLD_MONGODB_URI, "MongoDB URI (mongodb:// or mongodb+srv://)", true, mongodb_uri_shape));
 			break;
 		case VB_PINECONE:
-			TRY(ask_secret(w, "pinecone-api-key", "Pinecone API key", true, NULL));
-			TRY(ask_text(w, "pinecone-environment", "Pinecone environment", CHECK_REQUIRED));
-			TRY(ask_text(w, "pinecone-index", "Pinecone index name", CHECK_REQUIRED));
+			TRY(ask_secret(w, FLD_PINECONE_API_KEY, "Pinecone API key", true, NULL));
+			TRY(ask_text(w, FLD_PINECONE_ENVIRONMENT, "Pinecone environment", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_PINECONE_INDEX, "Pinecone index name", CHECK_REQUIRED));
 			break;
 		case VB_VERTEX_AI:
-			TRY(ask_text(w, "vertex-project", "Google Cloud project", CHECK_REQUIRED));
-			TRY(ask_text(w, "vertex-region", "Vertex AI region", CHECK_REQUIRED));
-			TRY(ask_text(w, "vertex-endpoint", "Index endpoint", CHECK_REQUIRED));
-			TRY(ask_text(w, "vertex-deployed-index", "Deployed index id", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_VERTEX_PROJECT, "Google Cloud project", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_VERTEX_REGION, "Vertex AI region", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_VERTEX_ENDPOINT, "Index endpoint", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_VERTEX_DEPLOYED_INDEX, "Deployed index id", CHECK_REQUIRED));
 			break;
 		case VB_DATABRICKS:
-			TRY(ask_text(w, "databricks-url", "Databricks workspace URL", CHECK_URL));
-			TRY(ask_secret(w, "databricks-token", "Databricks token", true, NULL));
-			TRY(ask_text(w, "databricks-catalog", "Unity Catalog", CHECK_REQUIRED));
-			TRY(ask_text(w, "databricks-schema", "Schema", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_DATABRICKS_URL, "Databricks workspace URL", CHECK_URL));
+			TRY(ask_secret(w, FLD_DATABRICKS_TOKEN, "Databricks token", true, NULL));
+			TRY(ask_text(w, FLD_DATABRICKS_CATALOG, "Unity Catalog", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_DATABRICKS_SCHEMA, "Schema", CHECK_REQUIRED));
 			break;
 		}
 	}
 	if (server) {
 		static const char *const l[] = { "Dragonfly", "Valkey", "External Redis-compatible" };
 		static const int v[] = { CACHE_DRAGONFLY, CACHE_VALKEY, CACHE_EXTERNAL };
-		TRY(ask_enum(w, "cache", "Cache", l, NULL, v, 3));
+		TRY(ask_enum(w, FLD_CACHE, "Cache", l, NULL, v, 3));
 		if (d->cache == CACHE_EXTERNAL) {
-			TRY(ask_text(w, "cache-host", "Cache host", CHECK_HOST));
-			TRY(ask_text(w, "cache-port", "Cache port", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_CACHE_HOST, "Cache host", CHECK_HOST));
+			TRY(ask_text(w, FLD_CACHE_PORT, "Cache port", CHECK_REQUIRED));
 			prompt_note("The Aeterna server " AETERNA_SERVER_VERSION " connects without a password; one is only recorded.");
-			TRY(ask_secret(w, "cache-password", "Cache password (optional)", false, NULL));
+			TRY(ask_secret(w, FLD_CACHE_PASSWORD, "Cache password (optional)", false, NULL));
 		}
 		static const char *const pl[] = { "CloudNativePG (bundled)", "External PostgreSQL" };
 		static const int pv[] = { PG_CLOUDNATIVEPG, PG_EXTERNAL };
-		TRY(ask_enum(w, "postgres", "PostgreSQL", pl, NULL, pv, 2));
+		TRY(ask_enum(w, FLD_POSTGRES, "PostgreSQL", pl, NULL, pv, 2));
 		if (d->postgres == PG_EXTERNAL) {
-			TRY(ask_text(w, "postgres-host", "PostgreSQL host", CHECK_HOST));
-			TRY(ask_text(w, "postgres-port", "PostgreSQL port", CHECK_REQUIRED));
-			TRY(ask_text(w, "postgres-database", "Database", CHECK_REQUIRED));
-			TRY(ask_text(w, "postgres-user", "User", CHECK_REQUIRED));
-			TRY(ask_secret(w, "postgres-password", "Password", false, NULL));
+			TRY(ask_text(w, FLD_POSTGRES_HOST, "PostgreSQL host", CHECK_HOST));
+			TRY(ask_text(w, FLD_POSTGRES_PORT, "PostgreSQL port", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_POSTGRES_DATABASE, "Database", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_POSTGRES_USER, "User", CHECK_REQUIRED));
+			TRY(ask_secret(w, FLD_POSTGRES_PASSWORD, "Password", false, NULL));
 			static const char *const sl[] = { "disable", "allow", "prefer", "require", "verify-ca", "verify-full" };
 			static const int sv[] = { SSL_DISABLE, SSL_ALLOW, SSL_PREFER, SSL_REQUIRE, SSL_VERIFY_CA, SSL_VERIFY_FULL };
-			TRY(ask_enum(w, "postgres-sslmode", "sslmode", sl, NULL, sv, 6));
+			TRY(ask_enum(w, FLD_POSTGRES_SSLMODE, "sslmode", sl, NULL, sv, 6));
 		}
 	}
 	if (server && d->mode != MODE_REMOTE) {
 		prompt_note("OPAL/Cedar: decides who may read and write which memories, with policies you control.");
-		TRY(ask_bool(w, "opal", "Enable OPAL/Cedar authorization?"));
+		TRY(ask_bool(w, FLD_OPAL, "Enable OPAL/Cedar authorization?"));
 		static const char *const l[] = { "None", "OpenAI", "OpenAI-compatible (Ollama, vLLM, …)", "Google (Vertex AI)", "AWS Bedrock" };
 		static const int v[] = { LLM_NONE, LLM_OPENAI, LLM_OPENAI_COMPATIBLE, LLM_GOOGLE, LLM_BEDROCK };
-		TRY(ask_enum(w, "llm", "LLM provider", l, NULL, v, 5));
+		TRY(ask_enum(w, FLD_LLM, "LLM provider", l, NULL, v, 5));
 		switch (d->llm) {
 		case LLM_OPENAI:
-			TRY(ask_secret(w, "llm-api-key", "OpenAI API key", true, openai_key_shape));
+			TRY(ask_secret(w, FLD_LLM_API_KEY, "OpenAI API key", true, openai_key_shape));
 			break;
 		case LLM_OPENAI_COMPATIBLE:
-			TRY(ask_text(w, "llm-base-url", "Base URL of the OpenAI-compatible server", CHECK_URL));
-			TRY(ask_secret(w, "llm-api-key", "API key (optional)", false, NULL));
+			TRY(ask_text(w, FLD_LLM_BASE_URL, "Base URL of the OpenAI-compatible server", CHECK_URL));
+			TRY(ask_secret(w, FLD_LLM_API_KEY, "API key (optional)", false, NULL));
 			break;
 		case LLM_GOOGLE:
-			TRY(ask_text(w, "google-project", "Google Cloud project", CHECK_REQUIRED));
-			TRY(ask_text(w, "google-location", "Location", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_GOOGLE_PROJECT, "Google Cloud project", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_GOOGLE_LOCATION, "Location", CHECK_REQUIRED));
 			break;
 		case LLM_BEDROCK:
-			TRY(ask_text(w, "bedrock-region", "AWS region", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_BEDROCK_REGION, "AWS region", CHECK_REQUIRED));
 			break;
 		default:
 			break;
 		}
 		if (d->llm != LLM_NONE) {
-			TRY(ask_text(w, "llm-model", "Chat model", CHECK_REQUIRED));
-			TRY(ask_text(w, "llm-embedding-model", "Embedding model", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_LLM_MODEL, "Chat model", CHECK_REQUIRED));
+			TRY(ask_text(w, FLD_LLM_EMBEDDING_MODEL, "Embedding model", CHECK_REQUIRED));
 		}
 	}
 	if (d->target == TARGET_OPENCODE_ONLY)
-		*model_int(d, F("opencode")) = 1;
+		*model_int(d, F(FLD_OPENCODE)) = 1;
 	else
-		TRY(ask_bool(w, "opencode", "Add Aeterna to OpenCode (MCP)?"));
+		TRY(ask_bool(w, FLD_OPENCODE, "Add Aeterna to OpenCode (MCP)?"));
 	if (d->opencode == 1) {
 		static const char *const l[] = { "This project (opencode.json)", "All projects (~/.config/opencode/opencode.json)" };
 		static const int v[] = { OPENCODE_PROJECT, OPENCODE_USER };
-		TRY(ask_enum(w, "opencode-scope", "Where?", l, NULL, v, 2));
+		TRY(ask_enum(w, FLD_OPENCODE_SCOPE, "Where?", l, NULL, v, 2));
 	}
 	if (d->target == TARGET_KUBERNETES) {
 		bool adv = false;
 		TRY(prompt_confirm("Configure advanced Kubernetes options (Ingress, monitoring, scaling)?", false, &adv));
 		if (adv) {
-			TRY(ask_bool(w, "ingress", "Expose it through an Ingress?"));
+			TRY(ask_bool(w, FLD_INGRESS, "Expose it through an Ingress?"));
 			if (d->ingress == 1) {
-				TRY(ask_text(w, "ingress-host", "Ingress host", CHECK_HOST));
-				TRY(ask_bool(w, "ingress-tls", "TLS on the Ingress?"));
+				TRY(ask_text(w, FLD_INGRESS_HOST, "Ingress host", CHECK_HOST));
+				TRY(ask_bool(w, FLD_INGRESS_TLS, "TLS on the Ingress?"));
 			}
-			TRY(ask_bool(w, "service-monitor", "Prometheus ServiceMonitor?"));
-			TRY(ask_bool(w, "network-policy", "NetworkPolicy (deny by default)?"));
-			TRY(ask_bool(w, "hpa", "HorizontalPodAutoscaler?"));
-			TRY(ask_bool(w, "pdb", "PodDisruptionBudget?"));
+			TRY(ask_bool(w, FLD_SERVICE_MONITOR, "Prometheus ServiceMonitor?"));
+			TRY(ask_bool(w, FLD_NETWORK_POLICY, "NetworkPolicy (deny by default)?"));
+			TRY(ask_bool(w, FLD_HPA, "HorizontalPodAutoscaler?"));
+			TRY(ask_bool(w, FLD_PDB, "PodDisruptionBudget?"));
 			if (d->hpa == 1 || d->pdb == 1)
-				TRY(ask_text(w, "knowledge-repo", "Knowledge repository (https:// git URL; several replicas need one)", CHECK_URL));
+				TRY(ask_text(w, FLD_KNOWLEDGE_REPO, "Knowledge repository (https:// git URL; several replicas need one)", CHECK_URL));
 		}
 	}
 	return 0;
