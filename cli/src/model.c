@@ -201,11 +201,39 @@ static void choices_list(const struct field *f, char *buf, size_t size)
 	}
 }
 
+/* Every answer is one line of UTF-8 text: NULL when text is, else what it must be. */
+const char *model_text_problem(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		if (*p == '\n' || *p == '\r')
+			return "one line (it contains a line break)";
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return "text without control characters";
+		size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		if (!n || (n == 2 && *p < 0xC2) || (n == 4 && *p > 0xF4))
+			return "valid UTF-8 text";
+		unsigned cp = n == 1 ? *p : n == 2 ? (*p & 0x1Fu) : n == 3 ? (*p & 0x0Fu) : (*p & 0x07u);
+		for (size_t i = 1; i < n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return "valid UTF-8 text";
+			cp = (cp << 6) | (p[i] & 0x3Fu);
+		}
+		if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+			return "valid UTF-8 text";
+		p += n;
+	}
+	return NULL;
+}
+
 int model_set_text(struct deployment *d, const struct field *f, const char *text,
 		   struct ae_error *err)
 {
 	switch (f->type) {
 	case F_STRING: {
+		const char *why = model_text_problem(text);
+		if (why)
+			return ae_error_set(err, "--%s must be %s", f->flag, why);
 		char *c = strdup(text);
 		if (!c)
 			return ae_error_set(err, "out of memory");

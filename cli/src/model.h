@@ -164,6 +164,9 @@ void model_free(struct deployment *d);
 char **model_str(struct deployment *d, const struct field *f);
 int *model_int(struct deployment *d, const struct field *f);
 bool model_is_set(const struct deployment *d, const struct field *f);
+/* Why text cannot be an answer ("one line (it contains a line break)", "valid UTF-8 text"…),
+ * or NULL when it can: every answer is one line of UTF-8 without control characters (tabs allowed). */
+const char *model_text_problem(const char *text);
 /* Parses text for a field (enum names, integers in range, true/false/yes/no for bools).
  * Returns 0 or -1 with err naming the flag. */
 int model_set_text(struct deployment *d, const struct field *f, const char *text,

@@ -358,7 +358,7 @@ static int flow(struct wiz *w)
 	return 0;
 }
 
-int wizard_run(struct deployment *d, const struct deployment *given)
+int wizard_run(struct deployment *d, const struct deployment *given, bool reconfiguring)
 {
 	const char *term = getenv("TERM");
 	if (term && !strcmp(term, "dumb")) {
@@ -370,7 +370,10 @@ int wizard_run(struct deployment *d, const struct deployment *given)
 		fprintf(stderr, "aeterna setup: cannot use the terminal for questions\n");
 		return 2;
 	}
-	printf("\rAeterna setup — answer a few questions; Enter takes the default, Ctrl-C quits.\r\n\r\n");
+	if (reconfiguring)
+		printf("\rAeterna setup — reconfiguring: the current answers are the defaults; Enter keeps one, Ctrl-C quits.\r\n\r\n");
+	else
+		printf("\rAeterna setup — answer a few questions; Enter takes the default, Ctrl-C quits.\r\n\r\n");
 	struct wiz w = { d, given };
 	int rc = flow(&w);
 	prompt_end();
