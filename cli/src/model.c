@@ -315,7 +315,7 @@ bool model_has_stores(const struct deployment *d) { return model_runs_server(d) 
 
 bool model_field_generated(const struct deployment *d, enum field_id id)
 {
-	return id == FLD_POSTGRES_PASSWORD && d->postgres == PG_CLOUDNATIVEPG;
+	return id == FLD_POSTGRES_PASSWORD && d->postgres != PG_EXTERNAL; /* CloudNativePG, also as the default */
 }
 
 const char *vector_server_name(int vector)

@@ -89,6 +89,19 @@ static const char *changed_since_plan(const struct setup_plan *p)
 	return NULL;
 }
 
+/* Test hook (setup_safety_test.py): with AETERNA_TEST_HOLD_STAGED=SECONDS, a run stops between
+ * staging and replacing, says so on stderr, and waits, so that a test can signal it there. */
+static void test_hold_staged(void)
+{
+	const char *hold = getenv("AETERNA_TEST_HOLD_STAGED");
+	if (!hold || !*hold)
+		return;
+	fprintf(stderr, "aeterna setup: (test) files staged, waiting\n");
+	fflush(stderr);
+	for (int left = atoi(hold); left > 0;)
+		left = (int)sleep((unsigned)left);
+}
+
 int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, bool written[SETUP_MAX_FILES],
 		char *backups[SETUP_MAX_FILES], struct ae_error *err)
 {
@@ -166,6 +179,7 @@ int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, b
 		}
 		written[i] = true;
 	}
+	test_hold_staged();
 	if (atomic_batch_commit(&batch, err) < 0) {
 		for (size_t i = 0; i < SETUP_MAX_FILES; i++)
 			written[i] = false;
