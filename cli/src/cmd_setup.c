@@ -39,7 +39,8 @@ static void print_help(FILE *out)
 		"Modes of operation:\n"
 		"  --non-interactive     take every answer from flags, environment and defaults\n"
 		"  --reconfigure         start from the answers in DIR/.aeterna/config.toml\n"
-		"  --force               start from the defaults even when DIR already holds answers\n"
+		"  --force               start from the defaults even when DIR already holds answers (without it,\n"
+		"                        the wizard offers them as defaults; --non-interactive refuses)\n"
 		"  --rotate-secrets      generate new passwords (otherwise a re-run keeps the generated ones)\n"
 		"  --show                print the current answers (secrets masked) and exit\n"
 		"  --validate            check the files in DIR (they parse; values.yaml renders with the chart)\n"
@@ -314,6 +315,15 @@ int cmd_setup(int argc, char **argv)
 	if (a.validate) {
 		rc = setup_validate_files(a.dir, loaded ? &prev : NULL);
 		goto out;
+	}
+	if (loaded && !a.reconfigure && !a.force) {
+		/* a folder with answers: they are the defaults, or a non-interactive run must say which */
+		if (a.non_interactive) {
+			fprintf(stderr, "aeterna setup: %s/.aeterna/config.toml already holds answers: pass --reconfigure to start "
+					"from them, or --force to start from the defaults; nothing was written\n", a.dir);
+			goto out;
+		}
+		a.reconfigure = true;
 	}
 	rc = gather_answers(&a, &given, &d, &prev, loaded, &diags);
 	print_diags(&diags);

@@ -1,8 +1,12 @@
 /* setup_plan.c — answers → the files' texts (see setup.h). Reads the current files, writes none. */
+/* realpath(3) is XSI */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "atomic_file.h"
 #include "generate.h"
@@ -32,7 +36,44 @@ char *setup_opencode_path(int scope, const char *dir, struct ae_error *err)
 			return NULL;
 		}
 	} else {
-		strbuf_printf(&sb, "%s/opencode.json", dir);
+		/* OpenCode reads a project's opencode.json at the root of its git work tree (or the
+		 * folder it runs in), not in a deployment folder inside the project. Deployment files
+		 * written outside the current project (e.g. -o /srv/aeterna) keep the entry next to them. */
+		char cwd[4096], up[4096], probe[4096 + 8], out[4096];
+		if (!getcwd(cwd, sizeof(cwd))) {
+			ae_error_errno(err, errno, "cannot tell the current folder (for opencode.json)");
+			return NULL;
+		}
+		const char *root = cwd;
+		memcpy(up, cwd, strlen(cwd) + 1);
+		for (;;) {
+			snprintf(probe, sizeof(probe), "%s/.git", up);
+			if (access(probe, F_OK) == 0) {
+				root = up;
+				break;
+			}
+			char *slash = strrchr(up, '/');
+			if (!slash || slash == up)
+				break;
+			*slash = '\0';
+		}
+		/* the output folder, or its nearest existing parent, resolved */
+		snprintf(probe, sizeof(probe), "%s", dir);
+		while (!realpath(probe, out)) {
+			char *slash = strrchr(probe, '/');
+			if (!slash) {
+				snprintf(probe, sizeof(probe), ".");
+				continue;
+			}
+			*slash = '\0';
+			if (!*probe)
+				snprintf(probe, sizeof(probe), "/");
+		}
+		size_t rl = strlen(root);
+		bool inside = !strncmp(out, root, rl) && (out[rl] == '/' || out[rl] == '\0' || rl == 1);
+		if (!inside)
+			root = dir;
+		strbuf_printf(&sb, "%s/opencode.json", root);
 	}
 	if (strbuf_failed(&sb)) {
 		strbuf_free(&sb);
@@ -187,7 +228,7 @@ int setup_plan_build(const struct deployment *d, const struct deployment *prev, 
 		if (!path) {
 			diag_add(diags, DIAG_ERROR, "opencode.json", 0, 0, "%s", err.msg);
 		} else if ((f = add_file(p, d->opencode_scope == OPENCODE_USER ? "opencode.json (user)" : "opencode.json",
-					 path, 0644, d->opencode_scope != OPENCODE_USER, diags))) {
+					 path, 0644, false, diags))) {
 			if (f->current)
 				f->mode = f->current_mode & 0777;
 			if (gen_opencode(d, f->current, path, &f->text, &err) < 0)

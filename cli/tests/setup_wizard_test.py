@@ -26,8 +26,12 @@ class Session:
         e = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
         e["TERM"] = "xterm"
         e.update(env or {})
+        # the project root of OpenCode's entry is the working directory: the output folder here
+        cwd = args[args.index("-o") + 1] if "-o" in args else None
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
+            if cwd:
+                os.chdir(cwd)
             os.execve(BIN, [BIN, "setup", *args], e)
         self.out = ""
         self.pos = 0
