@@ -146,8 +146,15 @@ static void clear_block(void)
 
 static void print_header(void)
 {
-	if (header_text)
-		printf("%s%s%s\r\n\r\n", BOLD, header_text, RESET);
+	if (!header_text)
+		return;
+	struct strbuf sb = {0};
+	int col = 0;
+	strbuf_puts(&sb, BOLD);
+	wrap(&sb, header_text, columns() - 1, &col, BOLD, "", false);
+	strbuf_printf(&sb, "%s\r\n\r\n", RESET);
+	out(strbuf_str(&sb));
+	strbuf_free(&sb);
 }
 
 /* The whole screen again (after a resize): header, transcript re-wrapped, nothing open. */
