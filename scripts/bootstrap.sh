@@ -134,6 +134,16 @@ if ! fresh azurite "$AZURITE_VERSION" || [ ! -x "$TOOLS/azurite/node_modules/.bi
   stamp azurite "$AZURITE_VERSION"
 fi
 
+# --- pyte: a terminal emulator for the setup wizard's screen tests (its own venv) ------------
+pyte_key="pyte==$PYTE_VERSION wcwidth==$WCWIDTH_VERSION"
+if ! fresh pyte "$pyte_key" || [ ! -x "$TOOLS/pyte-venv/bin/python" ]; then
+  say "installing $pyte_key"
+  rm -rf "$TOOLS/pyte-venv"
+  run pyte-venv python3 -m venv "$TOOLS/pyte-venv"
+  run pyte-pip "$TOOLS/pyte-venv/bin/pip" install --disable-pip-version-check -q $pyte_key
+  stamp pyte "$pyte_key"
+fi
+
 # --- Kubernetes JSON schemas for kubeconform ---------------------------------------------
 # kubernetes-validate ships one standalone-strict schema folder per Kubernetes version;
 # kubeconform reads them via -schema-location with the layout

@@ -154,7 +154,10 @@ tap_suite() { # NAME SCRIPT [LOG-NAME]
 export AETERNA_STAGED_CHART="$ROOT/${STAGED[charts/aeterna]}"
 suite "aeterna setup (CLI behaviour, wizard in a pty, end-to-end with helm 3 + helm 4)"
 tap_suite "setup-cli" cli/tests/setup_cli_test.py
+tap_suite "facts" cli/tests/facts_test.py
+tap_suite "setup-safety" cli/tests/setup_safety_test.py
 [ -f cli/tests/setup_wizard_test.py ] && tap_suite "setup-wizard" cli/tests/setup_wizard_test.py
+PY=.tools/pyte-venv/bin/python tap_suite "setup-wizard-screens" cli/tests/setup_wizard_screen_test.py
 tap_suite "setup-e2e" cli/tests/setup_e2e_test.py
 counts
 

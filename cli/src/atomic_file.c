@@ -6,7 +6,10 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <libgen.h>
+#include <ctype.h>
+#include <dirent.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +39,84 @@ static char *dir_of(const char *path)
 	char *d = strdup(dirname(copy));
 	free(copy);
 	return d;
+}
+
+/* ---- temporary files removed on SIGINT/SIGTERM/SIGHUP ----
+ * Every staged temporary name is registered while it exists; the handler (when installed)
+ * unlinks them and dies of the signal. unlink is async-signal-safe; the slots are written
+ * before the file exists and cleared after it is gone. */
+#define TMP_SLOTS 32
+static char *volatile tmp_slots[TMP_SLOTS];
+
+static void tmp_register(char *name)
+{
+	for (size_t i = 0; i < TMP_SLOTS; i++)
+		if (!tmp_slots[i]) {
+			tmp_slots[i] = name;
+			return;
+		}
+}
+
+static void tmp_unregister(const char *name)
+{
+	for (size_t i = 0; i < TMP_SLOTS; i++)
+		if (tmp_slots[i] == name)
+			tmp_slots[i] = NULL;
+}
+
+static void tmp_on_signal(int sig)
+{
+	for (size_t i = 0; i < TMP_SLOTS; i++)
+		if (tmp_slots[i])
+			unlink(tmp_slots[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void atomic_cleanup_on_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = tmp_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* name is <base>.tmpXXXXXX (six characters from mkstemp) */
+static bool is_temp_of(const char *name, const char *base)
+{
+	size_t n = strlen(base);
+	if (strncmp(name, base, n) || strncmp(name + n, ".tmp", 4) || strlen(name + n + 4) != 6)
+		return false;
+	for (const char *p = name + n + 4; *p; p++)
+		if (!isalnum((unsigned char)*p))
+			return false;
+	return true;
+}
+
+int atomic_clean_stale(const char *path)
+{
+	char *copy = strdup(path), *dcopy = strdup(path);
+	if (!copy || !dcopy) {
+		free(copy);
+		free(dcopy);
+		return -1;
+	}
+	const char *base = basename(copy), *dir = dirname(dcopy);
+	int removed = 0;
+	DIR *dh = opendir(dir);
+	if (dh) {
+		struct dirent *e;
+		while ((e = readdir(dh)))
+			if (is_temp_of(e->d_name, base) && unlinkat(dirfd(dh), e->d_name, 0) == 0)
+				removed++;
+		closedir(dh);
+	}
+	free(copy);
+	free(dcopy);
+	return removed;
 }
 
 static int fsync_dir(const char *dir)
@@ -228,11 +309,13 @@ int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data,
 		return ae_error_set(err, "out of memory");
 	}
 	snprintf(st->tmp, tsize, "%s.tmpXXXXXX", st->path);
+	tmp_register(st->tmp);
 	st->fd = mkstemp(st->tmp);
 	if (st->fd < 0) {
 		char *dir = dir_of(st->path);
 		ae_error_errno(err, errno, "cannot create a file in %s", dir ? dir : st->path);
 		free(dir);
+		tmp_unregister(st->tmp);
 		free(st->path);
 		free(st->tmp);
 		return -1;
@@ -284,6 +367,57 @@ static int sync_each(struct atomic_batch *b)
 	return failed;
 }
 
+/* An existing target without a backup still gets a link to its old content (removed after the
+ * commit) so that a failed batch can put it back. */
+static int keep_old(struct atomic_staged *st)
+{
+	size_t size = strlen(st->path) + 16;
+	st->old_path = malloc(size);
+	if (!st->old_path)
+		return -1;
+	for (int i = 0; i < 100; i++) {
+		snprintf(st->old_path, size, "%s.tmp%06d", st->path, (int)((unsigned)getpid() * 31u + (unsigned)i) % 1000000);
+		if (link(st->path, st->old_path) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	free(st->old_path);
+	st->old_path = NULL;
+	return -1;
+}
+
+/* Undoes the first n replacements: the old content comes back from its backup (or rollback
+ * link), a file that did not exist is removed. Returns how many were restored. */
+static size_t rollback(struct atomic_batch *b, size_t n)
+{
+	size_t ok = 0;
+	for (size_t j = n; j-- > 0;) {
+		struct atomic_staged *st = &b->items[j];
+		const char *old = st->backup_path ? st->backup_path : st->old_path;
+		int r;
+		if (!st->existed)
+			r = unlink(st->path);
+		else /* the backup (a link to the old content) goes back in place: nothing changed */
+			r = old ? rename(old, st->path) : -1;
+		if (r == 0) {
+			ok++;
+			free(st->backup_path);
+			st->backup_path = NULL;
+			free(st->old_path);
+			st->old_path = NULL;
+		}
+	}
+	/* the file that failed: its backup link, if one was made, is the current file already */
+	struct atomic_staged *failed = &b->items[n];
+	if (failed->old_path) {
+		unlink(failed->old_path);
+		free(failed->old_path);
+		failed->old_path = NULL;
+	}
+	return ok;
+}
+
 int atomic_batch_commit(struct atomic_batch *b, struct ae_error *err)
 {
 	/* One syncfs flushes every staged file in a single journal commit (about 1 ms here,
@@ -301,14 +435,43 @@ int atomic_batch_commit(struct atomic_batch *b, struct ae_error *err)
 		return ae_error_errno(err, failed, "cannot write %s", b->items[0].path);
 	for (size_t i = 0; i < b->len; i++) {
 		struct atomic_staged *st = &b->items[i];
-		if (st->backup && access(st->path, F_OK) == 0 &&
-		    make_backup(st->path, st->now, &st->backup_path, err) < 0)
-			return -1;
-		if (rename(st->tmp, st->path) < 0)
-			return ae_error_errno(err, errno, "cannot replace %s", st->path);
+		int e = 0;
+		const char *what = "replace";
+		bool existed = access(st->path, F_OK) == 0;
+		if (existed && st->backup) {
+			struct ae_error berr;
+			if (make_backup(st->path, st->now, &st->backup_path, &berr) < 0) {
+				e = errno ? errno : EIO;
+				what = "back up";
+			}
+		} else if (existed && keep_old(st) < 0) {
+			e = errno;
+			what = "back up";
+		}
+		if (!e && rename(st->tmp, st->path) < 0)
+			e = errno;
+		if (e) {
+			size_t restored = rollback(b, i);
+			if (restored == i)
+				return ae_error_errno(err, e, "cannot %s %s; %s", what, st->path,
+						      i ? "the files already replaced were restored: nothing changed"
+							: "nothing changed");
+			return ae_error_errno(err, e, "cannot %s %s, and %zu of the %zu files already replaced could not "
+					      "be restored (their backups are kept next to them)", what, st->path, i - restored, i);
+		}
+		st->replaced = true;
+		st->existed = existed;
+		tmp_unregister(st->tmp);
 		free(st->tmp);
 		st->tmp = NULL;
 	}
+	/* committed: the rollback copies of files without a backup are no longer needed */
+	for (size_t i = 0; i < b->len; i++)
+		if (b->items[i].old_path) {
+			unlink(b->items[i].old_path);
+			free(b->items[i].old_path);
+			b->items[i].old_path = NULL;
+		}
 	/* one fsync per directory */
 	for (size_t i = 0; i < b->len; i++) {
 		char *dir = dir_of(b->items[i].path);
@@ -331,8 +494,13 @@ void atomic_batch_free(struct atomic_batch *b)
 		struct atomic_staged *st = &b->items[i];
 		if (st->fd >= 0)
 			close(st->fd);
-		if (st->tmp)
+		if (st->tmp) {
 			unlink(st->tmp);
+			tmp_unregister(st->tmp);
+		}
+		if (st->old_path)
+			unlink(st->old_path);
+		free(st->old_path);
 		free(st->tmp);
 		free(st->path);
 		free(st->backup_path);

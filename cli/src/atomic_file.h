@@ -39,6 +39,8 @@ struct atomic_staged {
 	bool backup;
 	time_t now;
 	char *backup_path; /* owned: set by commit when a backup was made */
+	char *old_path;    /* owned: rollback link of an existing target without a backup */
+	bool existed, replaced;
 };
 
 struct atomic_batch {
@@ -49,11 +51,18 @@ struct atomic_batch {
 /* Stages data for path (written to a temporary file with opts->mode). Returns 0 or -1. */
 int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data, size_t len,
 		     const struct atomic_write_opts *opts, struct ae_error *err);
-/* Syncs and renames everything staged. On failure before the first rename nothing is replaced;
- * a rename failure (rare: the directory became unwritable) stops with the earlier files in place
- * and is reported. Returns 0 or -1. */
+/* Syncs and renames everything staged: a transaction. If a backup or a replacement fails, the
+ * files already replaced are restored (from their backups, or removed when they were new) and
+ * err names the file that failed. Returns 0 or -1. */
 int atomic_batch_commit(struct atomic_batch *b, struct ae_error *err);
 void atomic_batch_free(struct atomic_batch *b);
+
+/* Installs SIGINT/SIGTERM/SIGHUP handlers that remove every staged temporary file, then die of
+ * the signal. For the time a batch exists. */
+void atomic_cleanup_on_signals(void);
+/* Removes temporary files left next to path by a killed run (<path>.tmpXXXXXX). Only safe while
+ * the caller holds the lock of the folder (no other run is staging). Returns how many. */
+int atomic_clean_stale(const char *path);
 
 /* Reads a whole file into a NUL-terminated buffer (malloc'ed, owned by the caller).
  * Returns 0, or -1 with err filled (errno_out receives errno when not NULL). */

@@ -15,7 +15,6 @@
 #include "commands.h"
 #include "diag.h"
 #include "embedded.h"
-#include "generate.h"
 #include "jschema.h"
 #include "json_out.h"
 #include "model.h"

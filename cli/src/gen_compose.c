@@ -6,18 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "facts.h"
 #include "generate.h"
 #include "yaml_out.h"
 
-#define POSTGRES_IMAGE "postgres:17.6-alpine"
-#define DRAGONFLY_IMAGE "docker.dragonflydb.io/dragonflydb/dragonfly:v1.37.0"
-#define VALKEY_IMAGE "valkey/valkey:9.0.2-alpine"
-#define QDRANT_IMAGE "qdrant/qdrant:v1.15.4"
-#define WEAVIATE_IMAGE "cr.weaviate.io/semitechnologies/weaviate:1.37.6"
-#define MONGODB_IMAGE "mongodb/mongodb-atlas-local:8.0"
-#define OPAL_SERVER_IMAGE "permitio/opal-server:0.7.5"
-#define OPAL_CEDAR_IMAGE "permitio/opal-client-cedar:0.7.5"
-#define OPAL_FETCHER_IMAGE "ghcr.io/kikokikok/aeterna-opal-fetcher:v" AETERNA_SERVER_VERSION
 
 struct env {
 	const char *name;
@@ -72,7 +64,7 @@ static size_t pg_env(const struct deployment *d, struct env *e, size_t n)
 {
 	if (pg_bundled(d)) {
 		env_add(e, &n, "PG_HOST", "postgres");
-		env_add(e, &n, "PG_PORT", "5432");
+		env_add(e, &n, "PG_PORT", PORT_POSTGRES_S);
 		env_add(e, &n, "PG_DATABASE", "aeterna");
 		env_add(e, &n, "PG_USERNAME", "aeterna");
 	} else {
@@ -89,7 +81,7 @@ static size_t pg_env(const struct deployment *d, struct env *e, size_t n)
 static size_t server_env(const struct deployment *d, struct env *e)
 {
 	size_t n = 0;
-	env_add(e, &n, "AETERNA_DEPLOYMENT_MODE", model_choice(d, "mode"));
+	env_add(e, &n, "AETERNA_DEPLOYMENT_MODE", model_choice(d, FLD_MODE));
 	if (d->mode != MODE_LOCAL) {
 		env_add(e, &n, "AETERNA_REMOTE_GOVERNANCE_URL", d->central_url);
 		env_add(e, &n, "AETERNA_SYNC_ENABLED", "true");
@@ -104,7 +96,7 @@ static size_t server_env(const struct deployment *d, struct env *e)
 	n = pg_env(d, e, n);
 	env_add(e, &n, "RD_HOST", d->cache == CACHE_VALKEY ? "valkey" : d->cache == CACHE_DRAGONFLY ? "dragonfly" : d->cache_host);
 	env_addi(e, &n, "RD_PORT", d->cache_port);
-	if (d->mode == MODE_REMOTE)
+	if (!model_has_stores(d))
 		return n;
 	/* The vector store runs for future server versions: 0.8.0-rc.12 reads none of its settings. */
 	switch (d->llm) {
@@ -138,7 +130,7 @@ static size_t server_env(const struct deployment *d, struct env *e)
 		env_add(e, &n, "AETERNA_AUTH_BACKEND", "cedar");
 		env_add(e, &n, "AETERNA_CEDAR_POLICY_TEXT", cedar_starter_policy);
 		env_add(e, &n, "AETERNA_CEDAR_SCHEMA_TEXT", cedar_starter_schema);
-		env_add(e, &n, "AETERNA_OPAL_FETCHER_URL", "http://opal-fetcher:8080");
+		env_add(e, &n, "AETERNA_OPAL_FETCHER_URL", "http://opal-fetcher:" PORT_OPAL_FETCHER_S);
 	}
 	return n;
 }
@@ -260,7 +252,7 @@ static void opal_services(struct strbuf *out, struct env *e)
 	yaml_kv(out, 4, "image", OPAL_FETCHER_IMAGE);
 	size_t n = 0;
 	env_add(e, &n, "HOST", "0.0.0.0");
-	env_add(e, &n, "PORT", "8080");
+	env_add(e, &n, "PORT", PORT_OPAL_FETCHER_S);
 	env_add(e, &n, "RUST_LOG", "info");
 	env_secret(e, &n, "DATABASE_URL", "OPAL_FETCHER_DATABASE_URL");
 	emit_env(out, e, n);
@@ -271,19 +263,19 @@ static void opal_services(struct strbuf *out, struct env *e)
 
 	yaml_key(out, 2, "opal-server");
 	yaml_kv(out, 4, "image", OPAL_SERVER_IMAGE);
-	static const char *const opal_port[] = { "127.0.0.1:7002:7002", NULL };
+	static const char *const opal_port[] = { "127.0.0.1:" PORT_OPAL_SERVER_S ":" PORT_OPAL_SERVER_S, NULL };
 	ports(out, opal_port);
 	yaml_key(out, 4, "environment");
 	yaml_kv(out, 6, "OPAL_DATA_CONFIG_SOURCES",
-		"{\"config\":{\"entries\":[{\"url\":\"http://opal-fetcher:8080/v1/all\",\"topics\":[\"policy_data\"],"
+		"{\"config\":{\"entries\":[{\"url\":\"http://opal-fetcher:" PORT_OPAL_FETCHER_S "/v1/all\",\"topics\":[\"policy_data\"],"
 		"\"dst_path\":\"/aeterna\"}]}}");
-	opal_service_tail(out, "import urllib.request; urllib.request.urlopen('http://localhost:7002/healthcheck', timeout=4)",
+	opal_service_tail(out, "import urllib.request; urllib.request.urlopen('http://localhost:" PORT_OPAL_SERVER_S "/healthcheck', timeout=4)",
 			  "opal-fetcher", "service_started");
 
 	yaml_key(out, 2, "cedar-agent");
 	yaml_kv(out, 4, "image", OPAL_CEDAR_IMAGE);
 	yaml_key(out, 4, "environment");
-	yaml_kv(out, 6, "OPAL_SERVER_URL", "http://opal-server:7002");
+	yaml_kv(out, 6, "OPAL_SERVER_URL", "http://opal-server:" PORT_OPAL_SERVER_S);
 	yaml_kv(out, 6, "OPAL_POLICY_STORE_TYPE", "CEDAR");
 	yaml_kv(out, 6, "OPAL_INLINE_CEDAR_ENABLED", "true");
 	yaml_kv(out, 6, "OPAL_INLINE_CEDAR_CONFIG", "{\"addr\": \"0.0.0.0\", \"port\": 8180}");
@@ -295,13 +287,13 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 {
 	struct env e[MAX_ENV];
 	bool cache_bundled = d->cache != CACHE_EXTERNAL;
-	bool vector_bundled = d->mode != MODE_REMOTE && model_vector_bundled(d);
+	bool vector_bundled = model_has_stores(d) && model_vector_bundled(d);
 	const char *cache_svc = d->cache == CACHE_VALKEY ? "valkey" : "dragonfly";
 	const char *vector_svc = d->vector == VB_QDRANT ? "qdrant" : d->vector == VB_WEAVIATE ? "weaviate" : "mongodb";
 
 	strbuf_puts(out,
 		"# Local Aeterna stack, written by `aeterna setup` (" AETERNA_VERSION ").\n"
-		"# Start: docker compose up -d    Check: aeterna status (or curl http://localhost:8080/health)\n"
+		"# Start: docker compose up -d    Check: aeterna status (or curl http://localhost:" PORT_SERVER_S "/health)\n"
 		"# Bundled services are published on 127.0.0.1 only; if a port is taken, change its left side\n"
 		"# and tell aeterna status (e.g. --postgres-port).\n"
 		"# Secrets (the tenant-secret KMS key, passwords, API keys) are in .env next to this file\n"
@@ -312,8 +304,8 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 	/* the server */
 	yaml_key(out, 2, "aeterna");
 	yaml_kv(out, 4, "image", AETERNA_IMAGE);
-	strbuf_puts(out, "    command: [\"serve\", \"--bind\", \"0.0.0.0\", \"--port\", \"8080\", \"--metrics-port\", \"9090\"]\n");
-	strbuf_puts(out, "    ports:\n      - \"127.0.0.1:8080:8080\"\n      - \"127.0.0.1:9090:9090\"\n");
+	strbuf_puts(out, "    command: [\"serve\", \"--bind\", \"0.0.0.0\", \"--port\", \"" PORT_SERVER_S "\", \"--metrics-port\", \"" PORT_METRICS_S "\"]\n");
+	strbuf_puts(out, "    ports:\n      - \"127.0.0.1:" PORT_SERVER_S ":" PORT_SERVER_S "\"\n      - \"127.0.0.1:" PORT_METRICS_S ":" PORT_METRICS_S "\"\n");
 	emit_env(out, e, server_env(d, e));
 	yaml_key(out, 4, "depends_on");
 	depends(out, "migrate", "service_completed_successfully");
@@ -347,7 +339,7 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 		env_add(e, &pn, "POSTGRES_USER", "aeterna");
 		env_secret(e, &pn, "POSTGRES_PASSWORD", "PG_PASSWORD");
 		emit_env(out, e, pn);
-		static const char *const p[] = { "127.0.0.1:5432:5432", NULL };
+		static const char *const p[] = { "127.0.0.1:" PORT_POSTGRES_S ":" PORT_POSTGRES_S, NULL };
 		ports(out, p);
 		strbuf_puts(out, "    volumes:\n      - \"postgres-data:/var/lib/postgresql/data\"\n");
 		static const char *const t[] = { "CMD-SHELL", "pg_isready -U aeterna -d aeterna", NULL };
@@ -356,7 +348,7 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 	}
 	if (cache_bundled) {
 		yaml_key(out, 2, cache_svc);
-		static const char *const p[] = { "127.0.0.1:6379:6379", NULL };
+		static const char *const p[] = { "127.0.0.1:" PORT_CACHE_S ":" PORT_CACHE_S, NULL };
 		if (d->cache == CACHE_VALKEY) {
 			yaml_kv(out, 4, "image", VALKEY_IMAGE);
 			ports(out, p);
@@ -377,14 +369,14 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 		yaml_key(out, 2, vector_svc);
 		if (d->vector == VB_QDRANT) {
 			yaml_kv(out, 4, "image", QDRANT_IMAGE);
-			static const char *const p[] = { "127.0.0.1:6333:6333", "127.0.0.1:6334:6334", NULL };
+			static const char *const p[] = { "127.0.0.1:" PORT_QDRANT_HTTP_S ":" PORT_QDRANT_HTTP_S, "127.0.0.1:" PORT_QDRANT_GRPC_S ":" PORT_QDRANT_GRPC_S, NULL };
 			ports(out, p);
 			strbuf_puts(out, "    volumes:\n      - \"vector-data:/qdrant/storage\"\n");
-			static const char *const t[] = { "CMD-SHELL", "bash -c ':> /dev/tcp/127.0.0.1/6333'", NULL };
+			static const char *const t[] = { "CMD-SHELL", "bash -c ':> /dev/tcp/127.0.0.1/" PORT_QDRANT_HTTP_S "'", NULL };
 			healthcheck(out, t, "5s", 20);
 		} else if (d->vector == VB_WEAVIATE) {
 			yaml_kv(out, 4, "image", WEAVIATE_IMAGE);
-			static const char *const p[] = { "127.0.0.1:8081:8080", NULL };
+			static const char *const p[] = { "127.0.0.1:" PORT_WEAVIATE_LOCAL_S ":" PORT_WEAVIATE_S, NULL };
 			ports(out, p);
 			yaml_key(out, 4, "environment");
 			yaml_kv(out, 6, "AUTHENTICATION_ANONYMOUS_ACCESS_ENABLED", "true");
@@ -392,11 +384,11 @@ void gen_compose(const struct deployment *d, struct strbuf *out)
 			yaml_kv(out, 6, "DEFAULT_VECTORIZER_MODULE", "none");
 			yaml_kv(out, 6, "CLUSTER_HOSTNAME", "node1");
 			strbuf_puts(out, "    volumes:\n      - \"vector-data:/var/lib/weaviate\"\n");
-			static const char *const t[] = { "CMD-SHELL", "wget -q --spider http://localhost:8080/v1/.well-known/ready", NULL };
+			static const char *const t[] = { "CMD-SHELL", "wget -q --spider http://localhost:" PORT_WEAVIATE_S "/v1/.well-known/ready", NULL };
 			healthcheck(out, t, "5s", 30);
 		} else {
 			yaml_kv(out, 4, "image", MONGODB_IMAGE);
-			static const char *const p[] = { "127.0.0.1:27017:27017", NULL };
+			static const char *const p[] = { "127.0.0.1:" PORT_MONGODB_S ":" PORT_MONGODB_S, NULL };
 			ports(out, p);
 			strbuf_puts(out, "    volumes:\n      - \"vector-data:/data/db\"\n");
 			static const char *const t[] = { "CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')", NULL };
@@ -449,7 +441,7 @@ void gen_dotenv(const struct deployment *d, const char *kms_key, struct strbuf *
 	dotenv_line(out, "AETERNA_LOCAL_KMS_KEY", kms_key);
 	if (d->pg_password && *d->pg_password)
 		dotenv_line(out, "PG_PASSWORD", d->pg_password);
-	if (d->mode != MODE_REMOTE && (d->llm == LLM_OPENAI || d->llm == LLM_OPENAI_COMPATIBLE))
+	if (model_has_stores(d) && (d->llm == LLM_OPENAI || d->llm == LLM_OPENAI_COMPATIBLE))
 		dotenv_line(out, "OPENAI_API_KEY", d->llm_api_key && *d->llm_api_key ? d->llm_api_key : "not-needed");
 	if (d->opal == 1) {
 		struct strbuf url = {0};

@@ -29,13 +29,13 @@ static size_t secret_answers(const struct deployment *d, struct secret_answer ou
 		out[n++] = (struct secret_answer){ "postgres-password", d->pg_password };
 	if (d->cache == CACHE_EXTERNAL && answered(d->cache_password))
 		out[n++] = (struct secret_answer){ "cache-password", d->cache_password };
-	if (d->mode != MODE_REMOTE) {
+	if (model_has_stores(d)) {
 		if (!model_vector_bundled(d)) {
 			const char *section;
-			for (const struct backend_setting *set = vector_settings(d->vector, &section); set->flag && n < 7; set++) {
-				const struct field *f = model_field_by_flag(set->flag);
-				if (f && f->secret && answered(model_text(d, set->flag)))
-					out[n++] = (struct secret_answer){ set->flag, model_text(d, set->flag) };
+			for (const struct backend_setting *set = vector_settings(d->vector, &section); set->id != FLD_COUNT && n < 7; set++) {
+				const struct field *f = model_field(set->id);
+				if (f->secret && answered(model_text(d, set->id)))
+					out[n++] = (struct secret_answer){ f->flag, model_text(d, set->id) };
 			}
 		}
 		if ((d->llm == LLM_OPENAI || d->llm == LLM_OPENAI_COMPATIBLE) && answered(d->llm_api_key))
@@ -77,7 +77,7 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		"# Values for charts/aeterna, written by `aeterna setup` (" AETERNA_VERSION ").\n"
 		"# Install: helm install aeterna charts/aeterna -n aeterna --create-namespace -f values.yaml\n"
 		"# Re-run `aeterna setup --reconfigure` to change the answers; .aeterna/config.toml holds them.\n");
-	yaml_kv(out, 0, "deploymentMode", model_choice(d, "mode"));
+	yaml_kv(out, 0, "deploymentMode", model_choice(d, FLD_MODE));
 	if (d->mode != MODE_LOCAL) {
 		yaml_key(out, 0, "remote");
 		yaml_kv(out, 2, "governanceUrl", d->central_url);
@@ -96,7 +96,7 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_kv(out, 4, "username", d->pg_user);
 		if (answered(d->pg_password))
 			secret_ref(out, 4, "existingSecretPasswordKey", "postgres-password");
-		yaml_kv(out, 4, "sslmode", model_choice(d, "postgres-sslmode"));
+		yaml_kv(out, 4, "sslmode", model_choice(d, FLD_POSTGRES_SSLMODE));
 	}
 
 	/* Cache: exactly one of the dragonfly and valkey subcharts, or an external server. */
@@ -114,7 +114,7 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 	}
 
 	/* Vector store: the qdrant/weaviate subcharts, a Percona MongoDB, or external settings. */
-	bool vector_used = d->mode != MODE_REMOTE;
+	bool vector_used = model_has_stores(d);
 	bool bundled = vector_used && model_vector_bundled(d);
 	yaml_key(out, 0, "qdrant");
 	yaml_kv_bool(out, 2, "enabled", bundled && d->vector == VB_QDRANT);
@@ -131,12 +131,12 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 			yaml_kv_bool(out, 6, "enabled", true);
 		} else if (!bundled) {
 			yaml_key(out, 2, section);
-			for (; set->flag; set++) {
-				const char *v = model_text(d, set->flag);
-				const struct field *f = model_field_by_flag(set->flag);
-				if (f && f->secret) {
+			for (; set->id != FLD_COUNT; set++) {
+				const char *v = model_text(d, set->id);
+				const struct field *f = model_field(set->id);
+				if (f->secret) {
 					if (*v)
-						secret_ref(out, 4, "existingSecretKey", set->flag);
+						secret_ref(out, 4, "existingSecretKey", f->flag);
 				} else if (!set->optional || *v) {
 					yaml_kv(out, 4, set->chart_key, v);
 				}

@@ -1,4 +1,5 @@
-/* generate.h — the writers. Each turns a complete model (after model_apply_defaults and a
+/* generate.h — the writers (included by the writers and by `setup` only; config.toml
+ * load/save is the model's, model.h). Each turns a complete model (after model_apply_defaults and a
  * clean model_check) into one file's text, appended to a caller-owned strbuf. Output is
  * deterministic: the same model gives byte-identical text. */
 #ifndef AETERNA_GENERATE_H
@@ -9,28 +10,24 @@
 #include "model.h"
 #include "strbuf.h"
 
-#define AETERNA_IMAGE "ghcr.io/kikokikok/aeterna:v" AETERNA_SERVER_VERSION
 
 /* The starter Cedar policy and schema written when OPAL/Cedar is chosen (one copy for every writer). */
 extern const char cedar_starter_policy[];
 extern const char cedar_starter_schema[];
 
-/* One setting of a vector backend: the answer (by flag), its key in the chart's
+/* One setting of a vector backend: the answer, its key in the chart's
  * `vector.<section>` and the server's environment variable. Optional settings are left out
  * when empty. Both the values.yaml and the docker-compose writers read this table. */
 struct backend_setting {
-	const char *flag;
+	enum field_id id;  /* FLD_COUNT ends a list */
 	const char *chart_key;
 	const char *env;
 	bool optional;
 };
 
-/* The settings of a backend, terminated by a {NULL} entry; *chart_section receives the
+/* The settings of a backend, terminated by an entry whose id is FLD_COUNT; *chart_section receives the
  * backend's section under `vector` in the chart. */
 const struct backend_setting *vector_settings(int vector, const char **chart_section);
-
-/* A string answer by flag, or "" when unset. */
-const char *model_text(const struct deployment *d, const char *flag);
 
 /* The Secret that holds setup's secret answers for the chart (secrets.yaml). */
 #define SETUP_SECRET "aeterna-setup-secrets"
@@ -52,8 +49,6 @@ int dotenv_kms_key(const char *text, char key[45]);
 int kms_key_generate(char key[45]);
 /* Zeroes n bytes at p (key material), in a way the compiler does not remove. */
 void kms_key_wipe(void *p, size_t n);
-/* .aeterna/config.toml: every relevant answer, secrets included (the file is mode 0600). */
-void gen_config_toml(const struct deployment *d, struct strbuf *out);
 /* opencode.json: existing (may be NULL) is the current file's text; the `mcp.aeterna` entry is
  * set and every other key kept. Returns 0, or -1 with err when existing is not a JSON object
  * (position included) — nothing should be written then. */
@@ -61,10 +56,5 @@ int gen_opencode(const struct deployment *d, const char *existing, const char *e
 		 struct strbuf *out, struct ae_error *err);
 /* The MCP URL clients use for this deployment. Caller owns the result (malloc'ed). */
 char *mcp_url(const struct deployment *d);
-
-/* Loads config.toml text into d (fields present in the file; others stay unset).
- * Problems go to diags with file:line:col; returns the number of errors. */
-size_t model_load_toml(struct deployment *d, const char *text, const char *path,
-		       struct diag_list *diags);
 
 #endif

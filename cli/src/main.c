@@ -44,8 +44,15 @@ static void print_usage(FILE *out)
 
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		printf("Usage: aeterna version\n\nPrint the versions of the tool, chart and server.\n");
+		return EXIT_OK;
+	}
+	if (argc > 1) {
+		fprintf(stderr, "aeterna version: %s '%s' (version takes no options or arguments)\n",
+			argv[1][0] == '-' ? "unknown option" : "unexpected argument", argv[1]);
+		return EXIT_USAGE;
+	}
 	printf("aeterna %s (chart %s, server %s)\n", AETERNA_VERSION, AETERNA_CHART_VERSION,
 	       AETERNA_SERVER_VERSION);
 	return EXIT_OK;

@@ -1,4 +1,5 @@
 #include "model.h"
+#include "facts.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -28,79 +29,82 @@ static const char *const secrets_names[] = { "file", "external-secrets", NULL };
 #define I(sec, k, fl, grp, m, lo, hi, hlp) { sec, k, fl, grp, hlp, F_INT, OFF(m), NULL, lo, hi, false, NULL, "N" }
 #define B(sec, k, fl, grp, m, hlp) { sec, k, fl, grp, hlp, F_BOOL, OFF(m), NULL, 0, 0, false, NULL, NULL }
 
-const struct field model_fields[] = {
-	E("setup", "target", "target", "Deployment", target, target_names, "where Aeterna runs"),
-	E("setup", "mode", "mode", "Deployment", mode, mode_names, "local, hybrid (local + central sync) or remote (thin client)"),
+const struct field model_fields[FLD_COUNT] = {
+	[FLD_TARGET] = E("setup", "target", "target", "Deployment", target, target_names, "where Aeterna runs"),
+	[FLD_MODE] = E("setup", "mode", "mode", "Deployment", mode, mode_names, "local, hybrid (local + central sync) or remote (thin client)"),
 
-	S("central", "url", "central-url", "Central server (hybrid/remote)", central_url, "central Aeterna server URL (http or https)", "URL"),
-	E("central", "auth_method", "central-auth", "Central server (hybrid/remote)", central_auth, auth_names, "how this instance authenticates to the central server"),
-	SECRET("central", "credential", "central-credential", "Central server (hybrid/remote)", central_credential, "API key, OAuth2 client secret or service-account token", "AETERNA_CENTRAL_CREDENTIAL"),
+	[FLD_CENTRAL_URL] = S("central", "url", "central-url", "Central server (hybrid/remote)", central_url, "central Aeterna server URL (http or https)", "URL"),
+	[FLD_CENTRAL_AUTH] = E("central", "auth_method", "central-auth", "Central server (hybrid/remote)", central_auth, auth_names, "how this instance authenticates to the central server"),
+	[FLD_CENTRAL_CREDENTIAL] = SECRET("central", "credential", "central-credential", "Central server (hybrid/remote)", central_credential, "API key, OAuth2 client secret or service-account token", "AETERNA_CENTRAL_CREDENTIAL"),
 
-	I("hybrid", "cache_size_mb", "cache-size-mb", "Hybrid", cache_size_mb, 16, 1048576, "local cache size in MiB"),
-	B("hybrid", "offline_cedar", "offline-cedar", "Hybrid", offline_cedar, "keep a local Cedar agent for offline policy decisions"),
-	I("hybrid", "sync_interval_seconds", "sync-interval", "Hybrid", sync_interval, 10, 86400, "seconds between syncs with the central server"),
+	[FLD_CACHE_SIZE_MB] = I("hybrid", "cache_size_mb", "cache-size-mb", "Hybrid", cache_size_mb, 16, 1048576, "local cache size in MiB"),
+	[FLD_OFFLINE_CEDAR] = B("hybrid", "offline_cedar", "offline-cedar", "Hybrid", offline_cedar, "keep a local Cedar agent for offline policy decisions"),
+	[FLD_SYNC_INTERVAL] = I("hybrid", "sync_interval_seconds", "sync-interval", "Hybrid", sync_interval, 10, 86400, "seconds between syncs with the central server"),
 
-	E("vector", "backend", "vector-backend", "Vector store (local/hybrid)", vector, vector_names, "vector backend"),
-	E("vector", "deployment", "vector-deployment", "Vector store (local/hybrid)", vector_placement, placement_names, "bundled with the deployment, or an external service (qdrant, weaviate, mongodb)"),
-	S("vector", "qdrant_url", "qdrant-url", "Vector store (local/hybrid)", qdrant_url, "Qdrant URL (gRPC port, e.g. http://qdrant:6334)", "URL"),
-	SECRET("vector", "qdrant_api_key", "qdrant-api-key", "Vector store (local/hybrid)", qdrant_api_key, "Qdrant API key (optional)", "QDRANT_API_KEY"),
-	S("vector", "weaviate_url", "weaviate-url", "Vector store (local/hybrid)", weaviate_url, "Weaviate URL", "URL"),
-	SECRET("vector", "weaviate_api_key", "weaviate-api-key", "Vector store (local/hybrid)", weaviate_api_key, "Weaviate API key (optional)", "WEAVIATE_API_KEY"),
-	SECRET("vector", "mongodb_uri", "mongodb-uri", "Vector store (local/hybrid)", mongodb_uri, "MongoDB URI (mongodb:// or mongodb+srv://)", "MONGODB_URI"),
-	SECRET("vector", "pinecone_api_key", "pinecone-api-key", "Vector store (local/hybrid)", pinecone_api_key, "Pinecone API key", "PINECONE_API_KEY"),
-	S("vector", "pinecone_environment", "pinecone-environment", "Vector store (local/hybrid)", pinecone_environment, "Pinecone environment", "ENV"),
-	S("vector", "pinecone_index", "pinecone-index", "Vector store (local/hybrid)", pinecone_index, "Pinecone index name", "NAME"),
-	S("vector", "vertex_project", "vertex-project", "Vector store (local/hybrid)", vertex_project, "Google Cloud project of the Vertex AI index", "ID"),
-	S("vector", "vertex_region", "vertex-region", "Vector store (local/hybrid)", vertex_region, "Vertex AI region", "REGION"),
-	S("vector", "vertex_endpoint", "vertex-endpoint", "Vector store (local/hybrid)", vertex_endpoint, "Vertex AI index endpoint", "ENDPOINT"),
-	S("vector", "vertex_deployed_index", "vertex-deployed-index", "Vector store (local/hybrid)", vertex_deployed_index, "Vertex AI deployed index id", "ID"),
-	S("vector", "databricks_url", "databricks-url", "Vector store (local/hybrid)", databricks_url, "Databricks workspace URL", "URL"),
-	SECRET("vector", "databricks_token", "databricks-token", "Vector store (local/hybrid)", databricks_token, "Databricks token", "DATABRICKS_TOKEN"),
-	S("vector", "databricks_catalog", "databricks-catalog", "Vector store (local/hybrid)", databricks_catalog, "Unity Catalog name", "NAME"),
-	S("vector", "databricks_schema", "databricks-schema", "Vector store (local/hybrid)", databricks_schema, "schema name", "NAME"),
+	[FLD_VECTOR_BACKEND] = E("vector", "backend", "vector-backend", "Vector store (local/hybrid)", vector, vector_names, "vector backend"),
+	[FLD_VECTOR_DEPLOYMENT] = E("vector", "deployment", "vector-deployment", "Vector store (local/hybrid)", vector_placement, placement_names, "bundled with the deployment, or an external service (qdrant, weaviate, mongodb)"),
+	[FLD_QDRANT_URL] = S("vector", "qdrant_url", "qdrant-url", "Vector store (local/hybrid)", qdrant_url, "Qdrant URL (gRPC port, e.g. http://qdrant:6334)", "URL"),
+	[FLD_QDRANT_API_KEY] = SECRET("vector", "qdrant_api_key", "qdrant-api-key", "Vector store (local/hybrid)", qdrant_api_key, "Qdrant API key (optional)", "QDRANT_API_KEY"),
+	[FLD_WEAVIATE_URL] = S("vector", "weaviate_url", "weaviate-url", "Vector store (local/hybrid)", weaviate_url, "Weaviate URL", "URL"),
+	[FLD_WEAVIATE_API_KEY] = SECRET("vector", "weaviate_api_key", "weaviate-api-key", "Vector store (local/hybrid)", weaviate_api_key, "Weaviate API key (optional)", "WEAVIATE_API_KEY"),
+	[FLD_MONGODB_URI] = SECRET("vector", "mongodb_uri", "mongodb-uri", "Vector store (local/hybrid)", mongodb_uri, "MongoDB URI (mongodb:// or mongodb+srv://)", "MONGODB_URI"),
+	[FLD_PINECONE_API_KEY] = SECRET("vector", "pinecone_api_key", "pinecone-api-key", "Vector store (local/hybrid)", pinecone_api_key, "Pinecone API key", "PINECONE_API_KEY"),
+	[FLD_PINECONE_ENVIRONMENT] = S("vector", "pinecone_environment", "pinecone-environment", "Vector store (local/hybrid)", pinecone_environment, "Pinecone environment", "ENV"),
+	[FLD_PINECONE_INDEX] = S("vector", "pinecone_index", "pinecone-index", "Vector store (local/hybrid)", pinecone_index, "Pinecone index name", "NAME"),
+	[FLD_VERTEX_PROJECT] = S("vector", "vertex_project", "vertex-project", "Vector store (local/hybrid)", vertex_project, "Google Cloud project of the Vertex AI index", "ID"),
+	[FLD_VERTEX_REGION] = S("vector", "vertex_region", "vertex-region", "Vector store (local/hybrid)", vertex_region, "Vertex AI region", "REGION"),
+	[FLD_VERTEX_ENDPOINT] = S("vector", "vertex_endpoint", "vertex-endpoint", "Vector store (local/hybrid)", vertex_endpoint, "Vertex AI index endpoint", "ENDPOINT"),
+	[FLD_VERTEX_DEPLOYED_INDEX] = S("vector", "vertex_deployed_index", "vertex-deployed-index", "Vector store (local/hybrid)", vertex_deployed_index, "Vertex AI deployed index id", "ID"),
+	[FLD_DATABRICKS_URL] = S("vector", "databricks_url", "databricks-url", "Vector store (local/hybrid)", databricks_url, "Databricks workspace URL", "URL"),
+	[FLD_DATABRICKS_TOKEN] = SECRET("vector", "databricks_token", "databricks-token", "Vector store (local/hybrid)", databricks_token, "Databricks token", "DATABRICKS_TOKEN"),
+	[FLD_DATABRICKS_CATALOG] = S("vector", "databricks_catalog", "databricks-catalog", "Vector store (local/hybrid)", databricks_catalog, "Unity Catalog name", "NAME"),
+	[FLD_DATABRICKS_SCHEMA] = S("vector", "databricks_schema", "databricks-schema", "Vector store (local/hybrid)", databricks_schema, "schema name", "NAME"),
 
-	E("cache", "kind", "cache", "Cache", cache, cache_names, "Redis-compatible cache"),
-	S("cache", "host", "cache-host", "Cache", cache_host, "cache host", "HOST"),
-	I("cache", "port", "cache-port", "Cache", cache_port, 1, 65535, "cache port"),
-	SECRET("cache", "password", "cache-password", "Cache", cache_password, "cache password (recorded; server 0.8.0-rc.12 does not send one)", "AETERNA_CACHE_PASSWORD"),
+	[FLD_CACHE] = E("cache", "kind", "cache", "Cache", cache, cache_names, "Redis-compatible cache"),
+	[FLD_CACHE_HOST] = S("cache", "host", "cache-host", "Cache", cache_host, "cache host", "HOST"),
+	[FLD_CACHE_PORT] = I("cache", "port", "cache-port", "Cache", cache_port, 1, 65535, "cache port"),
+	[FLD_CACHE_PASSWORD] = SECRET("cache", "password", "cache-password", "Cache", cache_password, "cache password (recorded; server 0.8.0-rc.12 does not send one)", "AETERNA_CACHE_PASSWORD"),
 
-	E("postgresql", "kind", "postgres", "PostgreSQL", postgres, pg_names, "CloudNativePG (a postgres container with docker-compose) or external"),
-	S("postgresql", "host", "postgres-host", "PostgreSQL", pg_host, "PostgreSQL host", "HOST"),
-	I("postgresql", "port", "postgres-port", "PostgreSQL", pg_port, 1, 65535, "PostgreSQL port"),
-	S("postgresql", "database", "postgres-database", "PostgreSQL", pg_database, "database name", "NAME"),
-	S("postgresql", "user", "postgres-user", "PostgreSQL", pg_user, "user name", "USER"),
-	SECRET("postgresql", "password", "postgres-password", "PostgreSQL", pg_password, "password", "AETERNA_POSTGRES_PASSWORD"),
-	E("postgresql", "sslmode", "postgres-sslmode", "PostgreSQL", pg_sslmode, sslmode_names, "sslmode (recorded; the server has no setting for it)"),
+	[FLD_POSTGRES] = E("postgresql", "kind", "postgres", "PostgreSQL", postgres, pg_names, "CloudNativePG (a postgres container with docker-compose) or external"),
+	[FLD_POSTGRES_HOST] = S("postgresql", "host", "postgres-host", "PostgreSQL", pg_host, "PostgreSQL host", "HOST"),
+	[FLD_POSTGRES_PORT] = I("postgresql", "port", "postgres-port", "PostgreSQL", pg_port, 1, 65535, "PostgreSQL port"),
+	[FLD_POSTGRES_DATABASE] = S("postgresql", "database", "postgres-database", "PostgreSQL", pg_database, "database name", "NAME"),
+	[FLD_POSTGRES_USER] = S("postgresql", "user", "postgres-user", "PostgreSQL", pg_user, "user name", "USER"),
+	[FLD_POSTGRES_PASSWORD] = SECRET("postgresql", "password", "postgres-password", "PostgreSQL", pg_password, "password", "AETERNA_POSTGRES_PASSWORD"),
+	[FLD_POSTGRES_SSLMODE] = E("postgresql", "sslmode", "postgres-sslmode", "PostgreSQL", pg_sslmode, sslmode_names, "sslmode (recorded; the server has no setting for it)"),
 
-	B("authorization", "opal", "opal", "Authorization", opal, "OPAL/Cedar policy-based authorization"),
+	[FLD_OPAL] = B("authorization", "opal", "opal", "Authorization", opal, "OPAL/Cedar policy-based authorization"),
 
-	E("llm", "provider", "llm", "LLM", llm, llm_names, "LLM provider (openai-compatible: Ollama, vLLM, … via a base URL)"),
-	SECRET("llm", "api_key", "llm-api-key", "LLM", llm_api_key, "API key", "OPENAI_API_KEY"),
-	S("llm", "model", "llm-model", "LLM", llm_model, "chat model", "MODEL"),
-	S("llm", "embedding_model", "llm-embedding-model", "LLM", llm_embedding_model, "embedding model", "MODEL"),
-	S("llm", "base_url", "llm-base-url", "LLM", llm_base_url, "base URL of an OpenAI-compatible server", "URL"),
-	S("llm", "google_project", "google-project", "LLM", google_project, "Google Cloud project", "ID"),
-	S("llm", "google_location", "google-location", "LLM", google_location, "Google Cloud location", "REGION"),
-	S("llm", "bedrock_region", "bedrock-region", "LLM", bedrock_region, "AWS region for Bedrock", "REGION"),
+	[FLD_LLM] = E("llm", "provider", "llm", "LLM", llm, llm_names, "LLM provider (openai-compatible: Ollama, vLLM, … via a base URL)"),
+	[FLD_LLM_API_KEY] = SECRET("llm", "api_key", "llm-api-key", "LLM", llm_api_key, "API key", "OPENAI_API_KEY"),
+	[FLD_LLM_MODEL] = S("llm", "model", "llm-model", "LLM", llm_model, "chat model", "MODEL"),
+	[FLD_LLM_EMBEDDING_MODEL] = S("llm", "embedding_model", "llm-embedding-model", "LLM", llm_embedding_model, "embedding model", "MODEL"),
+	[FLD_LLM_BASE_URL] = S("llm", "base_url", "llm-base-url", "LLM", llm_base_url, "base URL of an OpenAI-compatible server", "URL"),
+	[FLD_GOOGLE_PROJECT] = S("llm", "google_project", "google-project", "LLM", google_project, "Google Cloud project", "ID"),
+	[FLD_GOOGLE_LOCATION] = S("llm", "google_location", "google-location", "LLM", google_location, "Google Cloud location", "REGION"),
+	[FLD_BEDROCK_REGION] = S("llm", "bedrock_region", "bedrock-region", "LLM", bedrock_region, "AWS region for Bedrock", "REGION"),
 
-	B("opencode", "enabled", "opencode", "OpenCode", opencode, "write an OpenCode MCP entry for Aeterna"),
-	E("opencode", "scope", "opencode-scope", "OpenCode", opencode_scope, scope_names, "project opencode.json, or the user file ~/.config/opencode/opencode.json"),
+	[FLD_OPENCODE] = B("opencode", "enabled", "opencode", "OpenCode", opencode, "write an OpenCode MCP entry for Aeterna"),
+	[FLD_OPENCODE_SCOPE] = E("opencode", "scope", "opencode-scope", "OpenCode", opencode_scope, scope_names, "project opencode.json, or the user file ~/.config/opencode/opencode.json"),
 
-	B("kubernetes", "ingress", "ingress", "Kubernetes", ingress, "expose the server through an Ingress"),
-	S("kubernetes", "ingress_host", "ingress-host", "Kubernetes", ingress_host, "Ingress host name", "HOST"),
-	B("kubernetes", "ingress_tls", "ingress-tls", "Kubernetes", ingress_tls, "TLS on the Ingress (certificate Secret named after the host, e.g. aeterna-example-com-tls)"),
-	B("kubernetes", "service_monitor", "service-monitor", "Kubernetes", service_monitor, "Prometheus Operator ServiceMonitor"),
-	B("kubernetes", "network_policy", "network-policy", "Kubernetes", network_policy, "deny-by-default NetworkPolicy"),
-	B("kubernetes", "hpa", "hpa", "Kubernetes", hpa, "HorizontalPodAutoscaler"),
-	B("kubernetes", "pdb", "pdb", "Kubernetes", pdb, "PodDisruptionBudget"),
-	S("kubernetes", "knowledge_repo", "knowledge-repo", "Kubernetes", knowledge_repo,
+	[FLD_INGRESS] = B("kubernetes", "ingress", "ingress", "Kubernetes", ingress, "expose the server through an Ingress"),
+	[FLD_INGRESS_HOST] = S("kubernetes", "ingress_host", "ingress-host", "Kubernetes", ingress_host, "Ingress host name", "HOST"),
+	[FLD_INGRESS_TLS] = B("kubernetes", "ingress_tls", "ingress-tls", "Kubernetes", ingress_tls, "TLS on the Ingress (certificate Secret named after the host, e.g. aeterna-example-com-tls)"),
+	[FLD_SERVICE_MONITOR] = B("kubernetes", "service_monitor", "service-monitor", "Kubernetes", service_monitor, "Prometheus Operator ServiceMonitor"),
+	[FLD_NETWORK_POLICY] = B("kubernetes", "network_policy", "network-policy", "Kubernetes", network_policy, "deny-by-default NetworkPolicy"),
+	[FLD_HPA] = B("kubernetes", "hpa", "hpa", "Kubernetes", hpa, "HorizontalPodAutoscaler"),
+	[FLD_PDB] = B("kubernetes", "pdb", "pdb", "Kubernetes", pdb, "PodDisruptionBudget"),
+	[FLD_KNOWLEDGE_REPO] = S("kubernetes", "knowledge_repo", "knowledge-repo", "Kubernetes", knowledge_repo,
 	  "remote git repository of the knowledge base (https://…); required with --hpa or --pdb, which run several replicas", "URL"),
-	E("kubernetes", "secrets", "secrets", "Kubernetes", secrets_mode, secrets_names,
+	[FLD_SECRETS] = E("kubernetes", "secrets", "secrets", "Kubernetes", secrets_mode, secrets_names,
 	  "where the chart takes the secret answers from: file (secrets.yaml, a Secret applied before helm install) or external-secrets (ExternalSecrets reading --secret-store; no secret is written)"),
-	S("kubernetes", "secret_store", "secret-store", "Kubernetes", secret_store,
+	[FLD_SECRET_STORE] = S("kubernetes", "secret_store", "secret-store", "Kubernetes", secret_store,
 	  "ClusterSecretStore the ExternalSecrets read (with --secrets external-secrets); the secrets are looked up as aeterna/<key>", "NAME"),
 };
-const size_t model_field_count = sizeof(model_fields) / sizeof(model_fields[0]);
+const size_t model_field_count = FLD_COUNT;
+
+const struct field *model_field(enum field_id id) { return &model_fields[id]; }
+enum field_id model_field_id(const struct field *f) { return (enum field_id)(f - model_fields); }
 
 const struct field *model_field_by_flag(const char *flag)
 {
@@ -197,11 +201,39 @@ static void choices_list(const struct field *f, char *buf, size_t size)
 	}
 }
 
+/* Every answer is one line of UTF-8 text: NULL when text is, else what it must be. */
+const char *model_text_problem(const char *text)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	while (*p) {
+		if (*p == '\n' || *p == '\r')
+			return "one line (it contains a line break)";
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return "text without control characters";
+		size_t n = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+		if (!n || (n == 2 && *p < 0xC2) || (n == 4 && *p > 0xF4))
+			return "valid UTF-8 text";
+		unsigned cp = n == 1 ? *p : n == 2 ? (*p & 0x1Fu) : n == 3 ? (*p & 0x0Fu) : (*p & 0x07u);
+		for (size_t i = 1; i < n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return "valid UTF-8 text";
+			cp = (cp << 6) | (p[i] & 0x3Fu);
+		}
+		if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) || (cp >= 0xD800 && cp <= 0xDFFF))
+			return "valid UTF-8 text";
+		p += n;
+	}
+	return NULL;
+}
+
 int model_set_text(struct deployment *d, const struct field *f, const char *text,
 		   struct ae_error *err)
 {
 	switch (f->type) {
 	case F_STRING: {
+		const char *why = model_text_problem(text);
+		if (why)
+			return ae_error_set(err, "--%s must be %s", f->flag, why);
 		char *c = strdup(text);
 		if (!c)
 			return ae_error_set(err, "out of memory");
@@ -260,12 +292,30 @@ void model_format(const struct deployment *d, const struct field *f, bool mask, 
 	}
 }
 
-const char *model_choice(const struct deployment *d, const char *flag)
+const char *model_choice(const struct deployment *d, enum field_id id)
 {
-	const struct field *f = model_field_by_flag(flag);
-	if (!f || f->type != F_ENUM || int_of(d, f) == UNSET)
+	const struct field *f = &model_fields[id];
+	if (f->type != F_ENUM || int_of(d, f) == UNSET)
 		return "";
 	return f->choices[int_of(d, f)];
+}
+
+const char *model_text(const struct deployment *d, enum field_id id)
+{
+	const struct field *f = &model_fields[id];
+	const char *v = f->type == F_STRING ? str_of(d, f) : NULL;
+	return v ? v : "";
+}
+
+bool model_is_set_id(const struct deployment *d, enum field_id id) { return model_is_set(d, &model_fields[id]); }
+
+bool model_runs_server(const struct deployment *d) { return d->target != TARGET_OPENCODE_ONLY; }
+
+bool model_has_stores(const struct deployment *d) { return model_runs_server(d) && d->mode != MODE_REMOTE; }
+
+bool model_field_generated(const struct deployment *d, enum field_id id)
+{
+	return id == FLD_POSTGRES_PASSWORD && d->postgres != PG_EXTERNAL; /* CloudNativePG, also as the default */
 }
 
 const char *vector_server_name(int vector)
@@ -303,8 +353,8 @@ static bool in_section(const struct field *f, const char *s) { return strcmp(f->
 
 bool model_field_relevant(const struct deployment *d, const struct field *f)
 {
-	const char *fl = f->flag;
-	bool stores = d->mode != MODE_REMOTE && d->target != TARGET_OPENCODE_ONLY;
+	enum field_id id = model_field_id(f);
+	bool stores = model_has_stores(d), server = model_runs_server(d);
 	if (in_section(f, "setup"))
 		return true;
 	if (in_section(f, "central"))
@@ -314,72 +364,58 @@ bool model_field_relevant(const struct deployment *d, const struct field *f)
 	if (in_section(f, "vector")) {
 		if (!stores)
 			return false;
-		if (!strcmp(fl, "vector-backend"))
-			return true;
-		if (!strcmp(fl, "vector-deployment"))
-			return d->vector == VB_QDRANT || d->vector == VB_WEAVIATE || d->vector == VB_MONGODB;
-		if (!strncmp(fl, "qdrant-", 7))
-			return d->vector == VB_QDRANT;
-		if (!strncmp(fl, "weaviate-", 9))
-			return d->vector == VB_WEAVIATE;
-		if (!strncmp(fl, "mongodb-", 8))
-			return d->vector == VB_MONGODB;
-		if (!strncmp(fl, "pinecone-", 9))
+		switch (id) {
+		case FLD_VECTOR_BACKEND: return true;
+		case FLD_VECTOR_DEPLOYMENT: return d->vector == VB_QDRANT || d->vector == VB_WEAVIATE || d->vector == VB_MONGODB;
+		case FLD_QDRANT_URL: case FLD_QDRANT_API_KEY: return d->vector == VB_QDRANT;
+		case FLD_WEAVIATE_URL: case FLD_WEAVIATE_API_KEY: return d->vector == VB_WEAVIATE;
+		case FLD_MONGODB_URI: return d->vector == VB_MONGODB;
+		case FLD_PINECONE_API_KEY: case FLD_PINECONE_ENVIRONMENT: case FLD_PINECONE_INDEX:
 			return d->vector == VB_PINECONE;
-		if (!strncmp(fl, "vertex-", 7))
+		case FLD_VERTEX_PROJECT: case FLD_VERTEX_REGION: case FLD_VERTEX_ENDPOINT: case FLD_VERTEX_DEPLOYED_INDEX:
 			return d->vector == VB_VERTEX_AI;
-		if (!strncmp(fl, "databricks-", 11))
+		case FLD_DATABRICKS_URL: case FLD_DATABRICKS_TOKEN: case FLD_DATABRICKS_CATALOG: case FLD_DATABRICKS_SCHEMA:
 			return d->vector == VB_DATABRICKS;
-		return false;
+		default: return false;
+		}
 	}
 	/* The server needs PostgreSQL and its cache at boot in every mode. */
-	bool server = d->target != TARGET_OPENCODE_ONLY;
 	if (in_section(f, "cache"))
 		return server;
 	if (in_section(f, "postgresql")) {
 		if (!server)
 			return false;
-		if (!strcmp(fl, "postgres"))
+		if (id == FLD_POSTGRES)
 			return true;
 		if (d->postgres == PG_CLOUDNATIVEPG) /* the deployment owns host and TLS; the password is docker-compose's */
-			return !strcmp(fl, "postgres-password");
+			return id == FLD_POSTGRES_PASSWORD;
 		return true;
 	}
 	if (in_section(f, "authorization"))
-		return d->target != TARGET_OPENCODE_ONLY && d->mode != MODE_REMOTE;
+		return stores;
 	if (in_section(f, "llm")) {
-		if (d->target == TARGET_OPENCODE_ONLY || d->mode == MODE_REMOTE)
+		if (!stores)
 			return false;
-		if (!strcmp(fl, "llm"))
-			return true;
+		bool models = id == FLD_LLM_MODEL || id == FLD_LLM_EMBEDDING_MODEL;
 		switch (d->llm) {
-		case LLM_OPENAI:
-			return !strcmp(fl, "llm-api-key") || !strcmp(fl, "llm-model") || !strcmp(fl, "llm-embedding-model");
-		case LLM_OPENAI_COMPATIBLE:
-			return !strcmp(fl, "llm-api-key") || !strcmp(fl, "llm-model") ||
-			       !strcmp(fl, "llm-embedding-model") || !strcmp(fl, "llm-base-url");
-		case LLM_GOOGLE:
-			return !strcmp(fl, "llm-model") || !strcmp(fl, "llm-embedding-model") ||
-			       !strncmp(fl, "google-", 7);
-		case LLM_BEDROCK:
-			return !strcmp(fl, "llm-model") || !strcmp(fl, "llm-embedding-model") ||
-			       !strcmp(fl, "bedrock-region");
-		default:
-			return false;
+		case LLM_OPENAI: return id == FLD_LLM || id == FLD_LLM_API_KEY || models;
+		case LLM_OPENAI_COMPATIBLE: return id == FLD_LLM || id == FLD_LLM_API_KEY || models || id == FLD_LLM_BASE_URL;
+		case LLM_GOOGLE: return id == FLD_LLM || models || id == FLD_GOOGLE_PROJECT || id == FLD_GOOGLE_LOCATION;
+		case LLM_BEDROCK: return id == FLD_LLM || models || id == FLD_BEDROCK_REGION;
+		default: return id == FLD_LLM;
 		}
 	}
 	if (in_section(f, "opencode"))
-		return !strcmp(fl, "opencode") || d->opencode == 1 || d->target == TARGET_OPENCODE_ONLY;
+		return id == FLD_OPENCODE || d->opencode == 1 || d->target == TARGET_OPENCODE_ONLY;
 	if (in_section(f, "kubernetes")) {
-		if (d->target == TARGET_OPENCODE_ONLY)
+		if (!server)
 			return false;
-		if (!strcmp(fl, "ingress-host") || !strcmp(fl, "ingress-tls"))
-			return d->ingress == 1;
-		if (!strcmp(fl, "knowledge-repo"))
-			return d->hpa == 1 || d->pdb == 1;
-		if (!strcmp(fl, "secret-store"))
-			return d->secrets_mode == SECRETS_EXTERNAL;
-		return true;
+		switch (id) {
+		case FLD_INGRESS_HOST: case FLD_INGRESS_TLS: return d->ingress == 1;
+		case FLD_KNOWLEDGE_REPO: return d->hpa == 1 || d->pdb == 1;
+		case FLD_SECRET_STORE: return d->secrets_mode == SECRETS_EXTERNAL;
+		default: return true;
+		}
 	}
 	return false;
 }
@@ -399,17 +435,17 @@ void model_each_answer(const struct deployment *d, model_answer_fn fn, void *ctx
 
 /* ---- defaults ---- */
 
-static int set_default_str(struct deployment *d, const char *flag, const char *value, struct ae_error *err)
+static int set_default_str(struct deployment *d, enum field_id id, const char *value, struct ae_error *err)
 {
-	const struct field *f = model_field_by_flag(flag);
+	const struct field *f = &model_fields[id];
 	if (model_is_set(d, f))
 		return 0;
 	return model_set_text(d, f, value, err);
 }
 
-static void set_default_int(struct deployment *d, const char *flag, int value)
+static void set_default_int(struct deployment *d, enum field_id id, int value)
 {
-	const struct field *f = model_field_by_flag(flag);
+	const struct field *f = &model_fields[id];
 	if (!model_is_set(d, f))
 		*model_int(d, f) = value;
 }
@@ -435,99 +471,99 @@ static int random_password(char *out, size_t size, struct ae_error *err)
 
 int model_apply_defaults(struct deployment *d, struct ae_error *err)
 {
-	set_default_int(d, "target", TARGET_KUBERNETES);
-	set_default_int(d, "mode", MODE_LOCAL);
+	set_default_int(d, FLD_TARGET, TARGET_KUBERNETES);
+	set_default_int(d, FLD_MODE, MODE_LOCAL);
 
 	if (d->mode != MODE_LOCAL)
-		set_default_int(d, "central-auth", AUTH_API_KEY);
+		set_default_int(d, FLD_CENTRAL_AUTH, AUTH_API_KEY);
 	if (d->mode == MODE_HYBRID) {
-		set_default_int(d, "cache-size-mb", 512);
-		set_default_int(d, "offline-cedar", 1);
-		set_default_int(d, "sync-interval", 300);
+		set_default_int(d, FLD_CACHE_SIZE_MB, 512);
+		set_default_int(d, FLD_OFFLINE_CEDAR, 1);
+		set_default_int(d, FLD_SYNC_INTERVAL, 300);
 	}
-	bool stores = d->mode != MODE_REMOTE && d->target != TARGET_OPENCODE_ONLY;
+	bool stores = model_has_stores(d);
 	if (stores) {
-		set_default_int(d, "vector-backend", VB_QDRANT);
+		set_default_int(d, FLD_VECTOR_BACKEND, VB_QDRANT);
 		if (d->vector == VB_QDRANT || d->vector == VB_WEAVIATE || d->vector == VB_MONGODB)
-			set_default_int(d, "vector-deployment", PLACE_BUNDLED);
+			set_default_int(d, FLD_VECTOR_DEPLOYMENT, PLACE_BUNDLED);
 		bool bundled = model_vector_bundled(d);
 		int rc = 0;
 		if (d->vector == VB_QDRANT && bundled)
-			rc = set_default_str(d, "qdrant-url", "http://aeterna-qdrant:6334", err);
+			rc = set_default_str(d, FLD_QDRANT_URL, BUNDLED_QDRANT_URL, err);
 		else if (d->vector == VB_WEAVIATE && bundled)
-			rc = set_default_str(d, "weaviate-url", "http://aeterna-weaviate:8080", err);
+			rc = set_default_str(d, FLD_WEAVIATE_URL, BUNDLED_WEAVIATE_URL, err);
 		else if (d->vector == VB_MONGODB && bundled)
-			rc = set_default_str(d, "mongodb-uri", "mongodb://aeterna-mongodb:27017", err);
+			rc = set_default_str(d, FLD_MONGODB_URI, BUNDLED_MONGODB_URI, err);
 		if (rc)
 			return rc;
 	}
 	if (d->target != TARGET_OPENCODE_ONLY) {
 		int rc;
-		set_default_int(d, "cache", CACHE_DRAGONFLY);
-		if (d->cache == CACHE_DRAGONFLY && (rc = set_default_str(d, "cache-host", "aeterna-dragonfly", err)))
+		set_default_int(d, FLD_CACHE, CACHE_DRAGONFLY);
+		if (d->cache == CACHE_DRAGONFLY && (rc = set_default_str(d, FLD_CACHE_HOST, BUNDLED_DRAGONFLY_HOST, err)))
 			return rc;
-		if (d->cache == CACHE_VALKEY && (rc = set_default_str(d, "cache-host", "aeterna-valkey", err)))
+		if (d->cache == CACHE_VALKEY && (rc = set_default_str(d, FLD_CACHE_HOST, BUNDLED_VALKEY_HOST, err)))
 			return rc;
-		set_default_int(d, "cache-port", 6379);
+		set_default_int(d, FLD_CACHE_PORT, PORT_CACHE);
 
-		set_default_int(d, "postgres", PG_CLOUDNATIVEPG);
+		set_default_int(d, FLD_POSTGRES, PG_CLOUDNATIVEPG);
 		if (d->postgres == PG_EXTERNAL) {
-			set_default_int(d, "postgres-port", 5432);
-			if ((rc = set_default_str(d, "postgres-database", "aeterna", err)) ||
-			    (rc = set_default_str(d, "postgres-user", "aeterna", err)))
+			set_default_int(d, FLD_POSTGRES_PORT, PORT_POSTGRES);
+			if ((rc = set_default_str(d, FLD_POSTGRES_DATABASE, "aeterna", err)) ||
+			    (rc = set_default_str(d, FLD_POSTGRES_USER, "aeterna", err)))
 				return rc;
-			set_default_int(d, "postgres-sslmode", SSL_PREFER);
+			set_default_int(d, FLD_POSTGRES_SSLMODE, SSL_PREFER);
 		} else if (!d->pg_password) {
 			/* docker-compose's own database: a generated password, kept on reconfigure */
 			char pw[32];
 			if (random_password(pw, sizeof(pw), err) < 0 ||
-			    set_default_str(d, "postgres-password", pw, err) < 0)
+			    set_default_str(d, FLD_POSTGRES_PASSWORD, pw, err) < 0)
 				return -1;
 		}
 	}
 	if (stores) {
 		int rc;
-		set_default_int(d, "opal", 0);
-		set_default_int(d, "llm", LLM_NONE);
+		set_default_int(d, FLD_OPAL, 0);
+		set_default_int(d, FLD_LLM, LLM_NONE);
 		switch (d->llm) {
 		case LLM_OPENAI:
-			if ((rc = set_default_str(d, "llm-model", "gpt-4o-mini", err)) ||
-			    (rc = set_default_str(d, "llm-embedding-model", "text-embedding-3-small", err)))
+			if ((rc = set_default_str(d, FLD_LLM_MODEL, "gpt-4o-mini", err)) ||
+			    (rc = set_default_str(d, FLD_LLM_EMBEDDING_MODEL, "text-embedding-3-small", err)))
 				return rc;
 			break;
 		case LLM_OPENAI_COMPATIBLE:
-			if ((rc = set_default_str(d, "llm-base-url", "http://ollama:11434/v1", err)) ||
-			    (rc = set_default_str(d, "llm-model", "llama3.1", err)) ||
-			    (rc = set_default_str(d, "llm-embedding-model", "nomic-embed-text", err)))
+			if ((rc = set_default_str(d, FLD_LLM_BASE_URL, "http://ollama:11434/v1", err)) ||
+			    (rc = set_default_str(d, FLD_LLM_MODEL, "llama3.1", err)) ||
+			    (rc = set_default_str(d, FLD_LLM_EMBEDDING_MODEL, "nomic-embed-text", err)))
 				return rc;
 			break;
 		case LLM_GOOGLE:
-			if ((rc = set_default_str(d, "google-location", "us-central1", err)) ||
-			    (rc = set_default_str(d, "llm-model", "gemini-2.0-flash", err)) ||
-			    (rc = set_default_str(d, "llm-embedding-model", "text-embedding-005", err)))
+			if ((rc = set_default_str(d, FLD_GOOGLE_LOCATION, "us-central1", err)) ||
+			    (rc = set_default_str(d, FLD_LLM_MODEL, "gemini-2.0-flash", err)) ||
+			    (rc = set_default_str(d, FLD_LLM_EMBEDDING_MODEL, "text-embedding-005", err)))
 				return rc;
 			break;
 		case LLM_BEDROCK:
-			if ((rc = set_default_str(d, "llm-model", "anthropic.claude-3-5-sonnet-20240620-v1:0", err)) ||
-			    (rc = set_default_str(d, "llm-embedding-model", "amazon.titan-embed-text-v2:0", err)))
+			if ((rc = set_default_str(d, FLD_LLM_MODEL, "anthropic.claude-3-5-sonnet-20240620-v1:0", err)) ||
+			    (rc = set_default_str(d, FLD_LLM_EMBEDDING_MODEL, "amazon.titan-embed-text-v2:0", err)))
 				return rc;
 			break;
 		default:
 			break;
 		}
 	}
-	set_default_int(d, "opencode", 1);
+	set_default_int(d, FLD_OPENCODE, 1);
 	if (d->opencode == 1 || d->target == TARGET_OPENCODE_ONLY)
-		set_default_int(d, "opencode-scope", OPENCODE_PROJECT);
+		set_default_int(d, FLD_OPENCODE_SCOPE, OPENCODE_PROJECT);
 	if (d->target != TARGET_OPENCODE_ONLY) {
-		set_default_int(d, "ingress", 0);
+		set_default_int(d, FLD_INGRESS, 0);
 		if (d->ingress == 1)
-			set_default_int(d, "ingress-tls", 1);
-		set_default_int(d, "service-monitor", 0);
-		set_default_int(d, "network-policy", 0);
-		set_default_int(d, "hpa", 0);
-		set_default_int(d, "pdb", 0);
-		set_default_int(d, "secrets", SECRETS_FILE);
+			set_default_int(d, FLD_INGRESS_TLS, 1);
+		set_default_int(d, FLD_SERVICE_MONITOR, 0);
+		set_default_int(d, FLD_NETWORK_POLICY, 0);
+		set_default_int(d, FLD_HPA, 0);
+		set_default_int(d, FLD_PDB, 0);
+		set_default_int(d, FLD_SECRETS, SECRETS_FILE);
 	}
 	return 0;
 }
@@ -562,34 +598,34 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 	size_t errors = 0;
 	const char *why_mode = d->mode == MODE_HYBRID ? "--mode hybrid" : "--mode remote";
 	/* required strings, per what is relevant */
-	struct { const char *flag; bool needed; const char *why; } req[] = {
-		{ "central-url", d->mode != MODE_LOCAL, why_mode },
-		{ "central-credential", d->mode != MODE_LOCAL && d->central_auth == AUTH_API_KEY, "--central-auth api-key" },
-		{ "qdrant-url", d->vector == VB_QDRANT, "--vector-backend qdrant" },
-		{ "weaviate-url", d->vector == VB_WEAVIATE, "--vector-backend weaviate" },
-		{ "mongodb-uri", d->vector == VB_MONGODB, "--vector-backend mongodb" },
-		{ "pinecone-api-key", d->vector == VB_PINECONE, "--vector-backend pinecone" },
-		{ "pinecone-environment", d->vector == VB_PINECONE, "--vector-backend pinecone" },
-		{ "pinecone-index", d->vector == VB_PINECONE, "--vector-backend pinecone" },
-		{ "vertex-project", d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
-		{ "vertex-region", d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
-		{ "vertex-endpoint", d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
-		{ "vertex-deployed-index", d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
-		{ "databricks-url", d->vector == VB_DATABRICKS, "--vector-backend databricks" },
-		{ "databricks-token", d->vector == VB_DATABRICKS, "--vector-backend databricks" },
-		{ "databricks-catalog", d->vector == VB_DATABRICKS, "--vector-backend databricks" },
-		{ "databricks-schema", d->vector == VB_DATABRICKS, "--vector-backend databricks" },
-		{ "cache-host", d->cache == CACHE_EXTERNAL, "--cache external" },
-		{ "postgres-host", d->postgres == PG_EXTERNAL, "--postgres external" },
-		{ "llm-api-key", d->llm == LLM_OPENAI, "--llm openai" },
-		{ "google-project", d->llm == LLM_GOOGLE, "--llm google" },
-		{ "bedrock-region", d->llm == LLM_BEDROCK, "--llm bedrock" },
-		{ "ingress-host", d->ingress == 1, "--ingress" },
-		{ "secret-store", d->secrets_mode == SECRETS_EXTERNAL, "--secrets external-secrets" },
-		{ "knowledge-repo", d->hpa == 1 || d->pdb == 1, "--hpa or --pdb, which run several replicas: each would keep its own knowledge repository otherwise" },
+	struct { enum field_id id; bool needed; const char *why; } req[] = {
+		{ FLD_CENTRAL_URL, d->mode != MODE_LOCAL, why_mode },
+		{ FLD_CENTRAL_CREDENTIAL, d->mode != MODE_LOCAL && d->central_auth == AUTH_API_KEY, "--central-auth api-key" },
+		{ FLD_QDRANT_URL, d->vector == VB_QDRANT, "--vector-backend qdrant" },
+		{ FLD_WEAVIATE_URL, d->vector == VB_WEAVIATE, "--vector-backend weaviate" },
+		{ FLD_MONGODB_URI, d->vector == VB_MONGODB, "--vector-backend mongodb" },
+		{ FLD_PINECONE_API_KEY, d->vector == VB_PINECONE, "--vector-backend pinecone" },
+		{ FLD_PINECONE_ENVIRONMENT, d->vector == VB_PINECONE, "--vector-backend pinecone" },
+		{ FLD_PINECONE_INDEX, d->vector == VB_PINECONE, "--vector-backend pinecone" },
+		{ FLD_VERTEX_PROJECT, d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
+		{ FLD_VERTEX_REGION, d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
+		{ FLD_VERTEX_ENDPOINT, d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
+		{ FLD_VERTEX_DEPLOYED_INDEX, d->vector == VB_VERTEX_AI, "--vector-backend vertex-ai" },
+		{ FLD_DATABRICKS_URL, d->vector == VB_DATABRICKS, "--vector-backend databricks" },
+		{ FLD_DATABRICKS_TOKEN, d->vector == VB_DATABRICKS, "--vector-backend databricks" },
+		{ FLD_DATABRICKS_CATALOG, d->vector == VB_DATABRICKS, "--vector-backend databricks" },
+		{ FLD_DATABRICKS_SCHEMA, d->vector == VB_DATABRICKS, "--vector-backend databricks" },
+		{ FLD_CACHE_HOST, d->cache == CACHE_EXTERNAL, "--cache external" },
+		{ FLD_POSTGRES_HOST, d->postgres == PG_EXTERNAL, "--postgres external" },
+		{ FLD_LLM_API_KEY, d->llm == LLM_OPENAI, "--llm openai" },
+		{ FLD_GOOGLE_PROJECT, d->llm == LLM_GOOGLE, "--llm google" },
+		{ FLD_BEDROCK_REGION, d->llm == LLM_BEDROCK, "--llm bedrock" },
+		{ FLD_INGRESS_HOST, d->ingress == 1, "--ingress" },
+		{ FLD_SECRET_STORE, d->secrets_mode == SECRETS_EXTERNAL, "--secrets external-secrets" },
+		{ FLD_KNOWLEDGE_REPO, d->hpa == 1 || d->pdb == 1, "--hpa or --pdb, which run several replicas: each would keep its own knowledge repository otherwise" },
 	};
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
-		const struct field *f = model_field_by_flag(req[i].flag);
+		const struct field *f = &model_fields[req[i].id];
 		if (!req[i].needed || !model_field_relevant(d, f))
 			continue;
 		const char *v = str_of(d, f);
@@ -602,15 +638,15 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 		}
 	}
 	/* shapes */
-	const char *urls[] = { "central-url", "qdrant-url", "weaviate-url", "databricks-url", "llm-base-url" };
+	static const enum field_id urls[] = { FLD_CENTRAL_URL, FLD_QDRANT_URL, FLD_WEAVIATE_URL, FLD_DATABRICKS_URL, FLD_LLM_BASE_URL };
 	for (size_t i = 0; i < sizeof(urls) / sizeof(urls[0]); i++) {
-		const struct field *f = model_field_by_flag(urls[i]);
+		const struct field *f = &model_fields[urls[i]];
 		const char *v = str_of(d, f);
 		if (v && *v && model_field_relevant(d, f) && !model_url_is_http(v))
 			ERR("--%s must be an http:// or https:// URL with a host, got '%s'", f->flag, v);
 	}
 	{
-		const struct field *f = model_field_by_flag("knowledge-repo");
+		const struct field *f = &model_fields[FLD_KNOWLEDGE_REPO];
 		const char *v = str_of(d, f);
 		if (v && *v && model_field_relevant(d, f) && (strncmp(v, "https://", 8) || !model_url_is_http(v)))
 			ERR("--knowledge-repo must be an https:// git URL with a host, got '%s'", v);
@@ -618,7 +654,7 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 	if (d->mongodb_uri && *d->mongodb_uri && d->vector == VB_MONGODB &&
 	    strncmp(d->mongodb_uri, "mongodb://", 10) && strncmp(d->mongodb_uri, "mongodb+srv://", 14))
 		ERR("--mongodb-uri must start with mongodb:// or mongodb+srv://");
-	if (d->llm == LLM_OPENAI && d->llm_api_key && *d->llm_api_key && model_field_relevant(d, model_field_by_flag("llm-api-key"))) {
+	if (d->llm == LLM_OPENAI && d->llm_api_key && *d->llm_api_key && model_field_relevant(d, &model_fields[FLD_LLM_API_KEY])) {
 		size_t n = strlen(d->llm_api_key);
 		bool shape = !strncmp(d->llm_api_key, "sk-", 3) && n >= 20;
 		for (size_t i = 0; i < n && shape; i++)
@@ -626,9 +662,9 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 		if (!shape)
 			ERR("--llm-api-key does not look like an OpenAI key (sk-… letters, digits, '-' and '_', at least 20 characters)");
 	}
-	const char *hosts[] = { "cache-host", "postgres-host", "ingress-host" };
+	static const enum field_id hosts[] = { FLD_CACHE_HOST, FLD_POSTGRES_HOST, FLD_INGRESS_HOST };
 	for (size_t i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++) {
-		const struct field *f = model_field_by_flag(hosts[i]);
+		const struct field *f = &model_fields[hosts[i]];
 		const char *v = str_of(d, f);
 		if (v && *v && model_field_relevant(d, f) && !valid_hostname(v))
 			ERR("--%s must be a DNS name or IP address in lower case, got '%s'", f->flag, v);

@@ -66,6 +66,70 @@ struct deployment {
 	char *secret_store;                        /* ClusterSecretStore of --secrets external-secrets */
 };
 
+/* Every answer by name: field access goes through these (a misspelt name does not compile).
+ * The order is model_fields' order (config.toml, --help and --show follow it). */
+enum field_id {
+	FLD_TARGET,
+	FLD_MODE,
+	FLD_CENTRAL_URL,
+	FLD_CENTRAL_AUTH,
+	FLD_CENTRAL_CREDENTIAL,
+	FLD_CACHE_SIZE_MB,
+	FLD_OFFLINE_CEDAR,
+	FLD_SYNC_INTERVAL,
+	FLD_VECTOR_BACKEND,
+	FLD_VECTOR_DEPLOYMENT,
+	FLD_QDRANT_URL,
+	FLD_QDRANT_API_KEY,
+	FLD_WEAVIATE_URL,
+	FLD_WEAVIATE_API_KEY,
+	FLD_MONGODB_URI,
+	FLD_PINECONE_API_KEY,
+	FLD_PINECONE_ENVIRONMENT,
+	FLD_PINECONE_INDEX,
+	FLD_VERTEX_PROJECT,
+	FLD_VERTEX_REGION,
+	FLD_VERTEX_ENDPOINT,
+	FLD_VERTEX_DEPLOYED_INDEX,
+	FLD_DATABRICKS_URL,
+	FLD_DATABRICKS_TOKEN,
+	FLD_DATABRICKS_CATALOG,
+	FLD_DATABRICKS_SCHEMA,
+	FLD_CACHE,
+	FLD_CACHE_HOST,
+	FLD_CACHE_PORT,
+	FLD_CACHE_PASSWORD,
+	FLD_POSTGRES,
+	FLD_POSTGRES_HOST,
+	FLD_POSTGRES_PORT,
+	FLD_POSTGRES_DATABASE,
+	FLD_POSTGRES_USER,
+	FLD_POSTGRES_PASSWORD,
+	FLD_POSTGRES_SSLMODE,
+	FLD_OPAL,
+	FLD_LLM,
+	FLD_LLM_API_KEY,
+	FLD_LLM_MODEL,
+	FLD_LLM_EMBEDDING_MODEL,
+	FLD_LLM_BASE_URL,
+	FLD_GOOGLE_PROJECT,
+	FLD_GOOGLE_LOCATION,
+	FLD_BEDROCK_REGION,
+	FLD_OPENCODE,
+	FLD_OPENCODE_SCOPE,
+	FLD_INGRESS,
+	FLD_INGRESS_HOST,
+	FLD_INGRESS_TLS,
+	FLD_SERVICE_MONITOR,
+	FLD_NETWORK_POLICY,
+	FLD_HPA,
+	FLD_PDB,
+	FLD_KNOWLEDGE_REPO,
+	FLD_SECRETS,
+	FLD_SECRET_STORE,
+	FLD_COUNT
+};
+
 enum field_type { F_STRING, F_INT, F_BOOL, F_ENUM };
 
 struct field {
@@ -83,9 +147,13 @@ struct field {
 	const char *placeholder;    /* --help metavar */
 };
 
-extern const struct field model_fields[];
+extern const struct field model_fields[FLD_COUNT];
 extern const size_t model_field_count;
 
+/* The field of an answer. */
+const struct field *model_field(enum field_id id);
+enum field_id model_field_id(const struct field *f);
+/* By flag or config.toml key, for text the user typed (NULL when unknown). */
 const struct field *model_field_by_flag(const char *flag);
 const struct field *model_field_by_key(const char *section, const char *key);
 
@@ -96,6 +164,9 @@ void model_free(struct deployment *d);
 char **model_str(struct deployment *d, const struct field *f);
 int *model_int(struct deployment *d, const struct field *f);
 bool model_is_set(const struct deployment *d, const struct field *f);
+/* Why text cannot be an answer ("one line (it contains a line break)", "valid UTF-8 text"…),
+ * or NULL when it can: every answer is one line of UTF-8 without control characters (tabs allowed). */
+const char *model_text_problem(const char *text);
 /* Parses text for a field (enum names, integers in range, true/false/yes/no for bools).
  * Returns 0 or -1 with err naming the flag. */
 int model_set_text(struct deployment *d, const struct field *f, const char *text,
@@ -121,7 +192,28 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 /* Copies src into dst (dst is freed first). Returns 0 or -1 on allocation failure. */
 int model_copy(struct deployment *dst, const struct deployment *src);
 
-const char *model_choice(const struct deployment *d, const char *flag); /* enum name or "" */
+/* Typed reads: an enum answer's name, a string answer (both "" when unset). */
+const char *model_choice(const struct deployment *d, enum field_id id);
+const char *model_text(const struct deployment *d, enum field_id id);
+bool model_is_set_id(const struct deployment *d, enum field_id id);
+
+/* ---- facts about a deployment, stated here once and read by every writer and check ---- */
+/* The deployment runs an Aeterna server (every target but opencode-only). */
+bool model_runs_server(const struct deployment *d);
+/* The server keeps its own memories: a vector store, an LLM and authorization are asked for and
+ * written (a server whose mode is not remote). */
+bool model_has_stores(const struct deployment *d);
+/* An answer setup generates itself (a random password) rather than asks for: kept across runs
+ * unless rotation is asked for. */
+bool model_field_generated(const struct deployment *d, enum field_id id);
+
+/* ---- .aeterna/config.toml (model_toml.c) ---- */
+/* Every relevant answer, secrets included (the file is mode 0600), appended to out. */
+void model_save_toml(const struct deployment *d, struct strbuf *out);
+/* Loads config.toml text into d (fields present in the file; others stay unset).
+ * Problems go to diags with file:line:col; returns the number of errors. */
+size_t model_load_toml(struct deployment *d, const char *text, const char *path,
+		       struct diag_list *diags);
 
 /* Helpers for writers */
 bool model_url_is_http(const char *url);

@@ -1,7 +1,6 @@
 /* --validate: the generated files parse, and values.yaml renders with the chart via helm. */
 #include <errno.h>
 #include <fcntl.h>
-#include <libfyaml.h>
 #include <jansson.h>
 #include <limits.h>
 #include <spawn.h>
@@ -14,6 +13,7 @@
 
 #include "atomic_file.h"
 #include "setup.h"
+#include "ytree.h"
 #include "strbuf.h"
 
 extern char **environ;
@@ -68,16 +68,27 @@ static char *find_helm(const char *chart)
 	return strdup("helm");
 }
 
+/* The file parses as YAML (the one YAML front-end, ytree); its errors are printed with
+ * file:line:col. Warnings (e.g. yes/no booleans) do not fail the check. */
 static int check_yaml(const char *path, const char *name)
 {
-	struct fy_parse_cfg cfg = { .flags = FYPCF_DEFAULT_DOC };
-	struct fy_document *doc = fy_document_build_from_file(&cfg, path);
-	if (!doc) {
-		fprintf(stderr, "%s: error: not valid YAML (see the message above)\n", name);
-		return 1;
+	struct ytree t = {0};
+	struct diag_list diags = {0};
+	int rc = ytree_load(&t, path, &diags);
+	for (size_t i = 0; i < diags.len; i++) {
+		const struct diag *dg = &diags.items[i];
+		if (dg->severity != DIAG_ERROR)
+			continue;
+		if (dg->line)
+			fprintf(stderr, "%s:%u:%u: error: %s\n", name, dg->line, dg->col, dg->message);
+		else
+			fprintf(stderr, "%s: error: %s\n", name, dg->message);
 	}
-	fy_document_destroy(doc);
-	return 0;
+	if (rc == 0 && diag_count(&diags, DIAG_ERROR))
+		rc = -1;
+	diag_list_free(&diags);
+	ytree_free(&t);
+	return rc < 0 ? 1 : 0;
 }
 
 static int check_json(const char *path, const char *name)

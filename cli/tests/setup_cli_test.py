@@ -2,6 +2,7 @@
 """Behaviour of `aeterna setup` as a user meets it: flags, bad input, non-TTY, files written,
 backups, modes, --dry-run, --show, --validate, --reconfigure round trips, OpenCode merging.
 Prints TAP lines. Run by `make test`."""
+import atexit
 import json
 import os
 import stat
@@ -21,7 +22,22 @@ from staged_chart import CLUSTER_APIS, staged_chart  # noqa: E402
 CHART = staged_chart()
 
 
+# OpenCode's project entry goes to the git top level of the working directory (or the directory
+# itself): a run without an explicit cwd works in its output folder, or in a private scratch one.
+SCRATCH = tempfile.mkdtemp(prefix="aeterna-cwd-")
+atexit.register(shutil.rmtree, SCRATCH, True)
+
+
+def default_cwd(args):
+    if "-o" in args:
+        out = args[args.index("-o") + 1]
+        if os.path.isdir(out):
+            return out
+    return SCRATCH
+
+
 def setup(*args, cwd=None, env=None, stdin=subprocess.DEVNULL):
+    cwd = cwd or default_cwd(args)
     e = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY") and k not in
          ("MONGODB_URI", "DATABRICKS_TOKEN", "AETERNA_CENTRAL_CREDENTIAL")}
     e["AETERNA_CHART"] = CHART
@@ -142,9 +158,45 @@ def missing_output_dir_is_created_but_not_by_dry_run():
         target = os.path.join(d, "deploy", "prod") + "/"
         r = setup("--non-interactive", "--dry-run", "-o", target)
         assert r.returncode == 0 and not os.path.exists(os.path.join(d, "deploy")), r.stderr
-        r = setup("--non-interactive", "-o", target)
+        r = setup("--non-interactive", "-o", target, cwd=d)
         assert r.returncode == 0, r.stderr
-        assert {"values.yaml", "docker-compose.yaml", ".aeterna/config.toml", "opencode.json"} <= set(listing(target))
+        assert {"values.yaml", "docker-compose.yaml", ".aeterna/config.toml"} <= set(listing(target))
+        # OpenCode reads its project entry at the project root, not in the deployment folder
+        assert "opencode.json" not in listing(target) and os.path.exists(os.path.join(d, "opencode.json"))
+
+
+@case
+def opencode_entry_goes_to_the_git_top_level():
+    with tempfile.TemporaryDirectory() as d:
+        os.mkdir(os.path.join(d, ".git"))
+        sub = os.path.join(d, "ops", "deploy")
+        os.makedirs(sub)
+        r = setup("--non-interactive", "-o", "out", cwd=sub)
+        assert r.returncode == 0, r.stderr
+        assert os.path.exists(os.path.join(d, "opencode.json")), listing(d)
+        assert "opencode.json" not in listing(os.path.join(sub, "out"))
+        assert os.path.join(d, "opencode.json") in r.stdout, r.stdout
+
+
+@case
+def rerun_over_answers_refuses_without_reconfigure_or_force():
+    with tempfile.TemporaryDirectory() as d:
+        assert setup("--non-interactive", "-o", d).returncode == 0
+        before = {p: read(os.path.join(d, p)) for p in listing(d)}
+        r = setup("--non-interactive", "-o", d, "--cache", "valkey")
+        assert r.returncode == 2, r.stderr
+        assert "already holds answers: pass --reconfigure" in r.stderr and "--force" in r.stderr, r.stderr
+        assert {p: read(os.path.join(d, p)) for p in listing(d)} == before
+        assert setup("--non-interactive", "-o", d, "--force", "--cache", "valkey").returncode == 0
+
+
+@case
+def version_rejects_unknown_flags():
+    r = subprocess.run([BIN, "version", "--json"], capture_output=True, text=True)
+    assert r.returncode == 2 and "unknown option '--json'" in r.stderr, r.stderr
+    r = subprocess.run([BIN, "version", "extra"], capture_output=True, text=True)
+    assert r.returncode == 2 and "unexpected argument 'extra'" in r.stderr, r.stderr
+    assert subprocess.run([BIN, "version"], capture_output=True, text=True).returncode == 0
 
 
 @case

@@ -283,8 +283,9 @@ def render(out, manifests, index):
 
 def run_one(index, combo, files, manifests):
     with tempfile.TemporaryDirectory() as out:
+        # cwd=out: OpenCode's project entry goes to the working directory (no git work tree here)
         r = subprocess.run([BIN, "setup", "--non-interactive", "-o", out] + args_for(combo, files),
-                           capture_output=True, text=True)
+                           capture_output=True, text=True, cwd=out)
         if r.returncode:
             return index, combo, [f"setup exited {r.returncode}: {r.stderr.strip()}"]
         problems = check_files(out, combo)

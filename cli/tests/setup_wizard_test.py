@@ -26,8 +26,12 @@ class Session:
         e = {k: v for k, v in os.environ.items() if not k.endswith("_API_KEY")}
         e["TERM"] = "xterm"
         e.update(env or {})
+        # the project root of OpenCode's entry is the working directory: the output folder here
+        cwd = args[args.index("-o") + 1] if "-o" in args else None
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
+            if cwd:
+                os.chdir(cwd)
             os.execve(BIN, [BIN, "setup", *args], e)
         self.out = ""
         self.pos = 0
@@ -106,6 +110,7 @@ def defaults_by_pressing_enter():
                   "Cache", "PostgreSQL", "Enable OPAL/Cedar authorization?", "LLM provider",
                   "Add Aeterna to OpenCode (MCP)?", "Where?", "Configure advanced Kubernetes options"):
             s.answer(q, ENTER)
+        s.answer("What now?", ENTER)  # the review: write the files
         assert s.wait() == 0, ANSI.sub("", s.out)[-400:]
         cfg = toml(d)
         assert cfg["setup"] == {"target": "kubernetes", "mode": "local"}
@@ -122,6 +127,7 @@ def opal_question_explains_itself():
         s.answer("Enable OPAL/Cedar authorization?", "y")
         for q in ("LLM provider", "Add Aeterna to OpenCode (MCP)?", "Where?", "Configure advanced"):
             s.answer(q, ENTER)
+        s.answer("What now?", ENTER)  # the review: write the files
         assert s.wait() == 0
         assert 'backend: "cedar"' in read(os.path.join(d, "values.yaml"))
 
@@ -168,6 +174,7 @@ def hybrid_pinecone_external_services_and_openai_key_check():
         s.answer("Add Aeterna to OpenCode (MCP)?", ENTER)
         s.answer("Where?", ENTER)
         s.answer("Configure advanced", ENTER)
+        s.answer("What now?", ENTER)  # the review: write the files
         assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
         assert "central-secret" not in s.out and "sk-abcdefghijklmnopqrstuvwx" not in s.out
         cfg = toml(d)
@@ -197,6 +204,7 @@ def compose_target_weaviate_external_and_ollama():
         s.answer("Chat model", ENTER)
         s.answer("Embedding model", ENTER)
         s.answer("Add Aeterna to OpenCode (MCP)?", "n")
+        s.answer("What now?", ENTER)  # the review: write the files
         assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
         assert "docker compose up -d" in s.out
         compose = read(os.path.join(d, "docker-compose.yaml"))
@@ -216,6 +224,7 @@ def opencode_only_remote_oauth2():
         s.answer("How does this instance authenticate to it?", [DOWN, ENTER])
         s.answer("OAuth2 client secret (optional)", ENTER)
         s.answer("Where?", ENTER)
+        s.answer("What now?", ENTER)  # the review: write the files
         assert s.wait(30) == 0, ANSI.sub("", s.out)[-600:]
         oc = json.loads(read(os.path.join(d, "opencode.json")))
         assert oc["mcp"]["aeterna"]["url"] == "https://central.example.com/mcp/sse"
@@ -238,6 +247,7 @@ def kubernetes_advanced_options():
         s.answer("HorizontalPodAutoscaler?", "y")
         s.answer("PodDisruptionBudget?", "y")
         s.answer("Knowledge repository", list("https://github.com/acme/knowledge.git") + [ENTER])
+        s.answer("What now?", ENTER)  # the review: write the files
         assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
         values = read(os.path.join(d, "values.yaml"))
         assert 'knowledgeRepo:\n    url: "https://github.com/acme/knowledge.git"' in values
@@ -253,6 +263,7 @@ BASE = ["--target", "kubernetes", "--mode", "local", "--cache", "dragonfly", "--
 
 def finish_kubernetes(s):
     s.answer("Configure advanced", ENTER)
+    s.answer("What now?", ENTER)  # the review: write the files
     assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
 
 
@@ -382,6 +393,7 @@ def reconfigure_offers_previous_answers():
         s.send(ENTER)
         for q in ("Chat model", "Embedding model", "Add Aeterna to OpenCode (MCP)?", "Where?", "Configure advanced"):
             s.answer(q, ENTER)
+        s.answer("What now?", ENTER)  # the review: write the files
         assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
         after = {p: read(os.path.join(d, p)) for p in before}
         assert before == after

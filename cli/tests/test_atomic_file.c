@@ -174,6 +174,59 @@ static void test_read_file_missing(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/file"));
 }
 
+/* A batch is a transaction: when the third file cannot be replaced (its target is a non-empty
+ * directory), the two already replaced come back as they were, the new one disappears, no
+ * backup or temporary file is left, and the message names the file. */
+static void test_batch_rolls_back_and_names_the_file(void **state)
+{
+	(void)state;
+	char a[512], b[512], c[512], inner[600];
+	snprintf(a, sizeof(a), "%s/a", dir);
+	snprintf(b, sizeof(b), "%s/b", dir);
+	snprintf(c, sizeof(c), "%s/c", dir);
+	struct atomic_write_opts keep = { .mode = 0644, .backup = true }, plain = { .mode = 0644 };
+	assert_int_equal(atomic_write_file(a, "old-a", 5, &plain, NULL, NULL), 0);
+	assert_int_equal(mkdir(c, 0755), 0);
+	snprintf(inner, sizeof(inner), "%s/keep", c);
+	assert_int_equal(atomic_write_file(inner, "x", 1, &plain, NULL, NULL), 0);
+
+	struct atomic_batch batch = {0};
+	struct ae_error err = {{0}};
+	assert_int_equal(atomic_batch_add(&batch, a, "new-a", 5, &keep, &err), 0);
+	assert_int_equal(atomic_batch_add(&batch, b, "new-b", 5, &plain, &err), 0);
+	assert_int_equal(atomic_batch_add(&batch, c, "new-c", 5, &keep, &err), 0);
+	assert_int_equal(atomic_batch_commit(&batch, &err), -1);
+	atomic_batch_free(&batch);
+	assert_non_null(strstr(err.msg, "/c"));
+	assert_non_null(strstr(err.msg, "restored"));
+	char *got = slurp(a);
+	assert_string_equal(got, "old-a");
+	free(got);
+	assert_int_equal(access(b, F_OK), -1);
+	assert_int_equal(count_entries(), 2); /* a and the directory c: no backup, no temporary file */
+	unlink(inner);
+	rmdir(c);
+}
+
+static void test_clean_stale_removes_only_temporaries(void **state)
+{
+	(void)state;
+	char p[512], t1[600], t2[600], other[600];
+	snprintf(p, sizeof(p), "%s/values.yaml", dir);
+	snprintf(t1, sizeof(t1), "%s.tmpAbC123", p);
+	snprintf(t2, sizeof(t2), "%s.tmpzzzzzz", p);
+	snprintf(other, sizeof(other), "%s.tmp-notes", p);
+	struct atomic_write_opts plain = { .mode = 0644 };
+	assert_int_equal(atomic_write_file(p, "v", 1, &plain, NULL, NULL), 0);
+	assert_int_equal(atomic_write_file(t1, "x", 1, &plain, NULL, NULL), 0);
+	assert_int_equal(atomic_write_file(t2, "x", 1, &plain, NULL, NULL), 0);
+	assert_int_equal(atomic_write_file(other, "x", 1, &plain, NULL, NULL), 0);
+	assert_int_equal(atomic_clean_stale(p), 2);
+	assert_int_equal(access(p, F_OK), 0);
+	assert_int_equal(access(other, F_OK), 0);
+	assert_int_equal(count_entries(), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -184,6 +237,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unwritable_directory_leaves_target, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_symlink_target_is_replaced, setup, teardown),
 		cmocka_unit_test(test_read_file_missing),
+		cmocka_unit_test_setup_teardown(test_batch_rolls_back_and_names_the_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clean_stale_removes_only_temporaries, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("atomic_file", tests, NULL, NULL);
 }

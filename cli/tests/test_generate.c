@@ -93,7 +93,7 @@ static void test_golden(void **state)
 		gen_secrets(&d, &sec);
 		gen_dotenv(&d, "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", &env);
 		gen_compose(&d, &c);
-		gen_config_toml(&d, &t);
+		model_save_toml(&d, &t);
 		assert_int_equal(gen_opencode(&d, NULL, "opencode.json", &o, &err), 0);
 		compare(cases[i].name, "values.yaml", &v);
 		compare(cases[i].name, "docker-compose.yaml", &c);
@@ -132,11 +132,11 @@ static void test_config_round_trip(void **state)
 		struct deployment d, back;
 		build(&cases[i], &d);
 		struct strbuf t = {0}, t2 = {0};
-		gen_config_toml(&d, &t);
+		model_save_toml(&d, &t);
 		model_init(&back);
 		struct diag_list diags = {0};
 		assert_int_equal(model_load_toml(&back, strbuf_str(&t), "config.toml", &diags), 0);
-		gen_config_toml(&back, &t2);
+		model_save_toml(&back, &t2);
 		assert_string_equal(strbuf_str(&t), strbuf_str(&t2));
 		diag_list_free(&diags);
 		strbuf_free(&t);

@@ -32,7 +32,7 @@ dragonfly, valkey and qdrant charts all use). Arguments: (list ctx subchartKey).
 {{- end -}}
 
 {{/* Name of the CloudNativePG Cluster. */}}
-{{- define "aeterna.pg.clusterName" -}}
+{{- define "aeterna.postgresql.clusterName" -}}
 {{- include "aeterna.componentName" (list . "pg") -}}
 {{- end -}}
 
@@ -45,10 +45,10 @@ dragonfly, valkey and qdrant charts all use). Arguments: (list ctx subchartKey).
 PostgreSQL endpoint as a YAML dict: bundled, host, port, database, username, and where the
 password is (secretName/secretKey, or the chart's own Secret when inline).
 */}}
-{{- define "aeterna.pg" -}}
+{{- define "aeterna.postgresql.settings" -}}
 {{- $v := .Values.postgresql -}}
 {{- if $v.bundled.enabled -}}
-{{- $cluster := include "aeterna.pg.clusterName" . -}}
+{{- $cluster := include "aeterna.postgresql.clusterName" . -}}
 bundled: true
 host: {{ printf "%s-rw" $cluster | quote }}
 port: 5432
@@ -73,7 +73,7 @@ sslmode: {{ $v.external.sslmode | quote }}
 Cache endpoint as a YAML dict: kind (dragonfly, valkey, external), host, port, db, and the
 password's Secret (external only; used by the helm test, never by the server).
 */}}
-{{- define "aeterna.cache" -}}
+{{- define "aeterna.cache.settings" -}}
 {{- $v := .Values -}}
 {{- if $v.dragonfly.enabled -}}
 kind: dragonfly
@@ -105,7 +105,7 @@ db: {{ $v.cache.external.db }}
 {{- end -}}
 
 {{/* URL of the vector store for qdrant and weaviate (bundled: derived from the subchart). */}}
-{{- define "aeterna.vectorUrl" -}}
+{{- define "aeterna.vector.url" -}}
 {{- $v := .Values -}}
 {{- if eq $v.vector.backend "qdrant" -}}
 {{- if $v.qdrant.enabled -}}
@@ -130,7 +130,7 @@ db: {{ $v.cache.external.db }}
 {{- end -}}
 
 {{/* HTTP URL of the bundled Qdrant's REST port (readiness checks). */}}
-{{- define "aeterna.qdrantHttpUrl" -}}
+{{- define "aeterna.vector.qdrantHttpUrl" -}}
 {{- if .Values.qdrant.enabled -}}
 {{- printf "http://%s.%s.svc:6333" (include "aeterna.subchartFullname" (list . "qdrant")) .Release.Namespace -}}
 {{- else -}}
@@ -140,8 +140,8 @@ db: {{ $v.cache.external.db }}
 {{- end -}}
 
 {{/* True when a bundled (subchart or operator-managed) vector store is in use. */}}
-{{- define "aeterna.vectorBundled" -}}
-{{- if include "aeterna.vectorEnabled" . -}}
+{{- define "aeterna.vector.bundled" -}}
+{{- if include "aeterna.vector.enabled" . -}}
 {{- $b := .Values.vector.backend -}}
 {{- if or (and (eq $b "qdrant") .Values.qdrant.enabled) (and (eq $b "weaviate") .Values.weaviate.enabled) (and (eq $b "mongodb") .Values.vector.mongodb.bundled.enabled) }}true{{ end -}}
 {{- end -}}

@@ -81,11 +81,7 @@ registry: global.imageRegistry wins; digest pins the image.
 {{- end -}}
 {{- end -}}
 
-{{- define "aeterna.serverImage" -}}
-{{- include "aeterna.image" (list .Values.image .Values.global (default (printf "v%s" .Chart.AppVersion) .Values.image.tag)) -}}
-{{- end -}}
-
-{{- define "aeterna.testImage" -}}
+{{- define "aeterna.tests.image" -}}
 {{- include "aeterna.image" (list .Values.tests.image .Values.global .Values.tests.image.tag) -}}
 {{- end -}}
 
@@ -101,7 +97,7 @@ registry: global.imageRegistry wins; digest pins the image.
 {{- end -}}
 
 {{/* True when the vector backend is configured (local and hybrid modes). */}}
-{{- define "aeterna.vectorEnabled" -}}
+{{- define "aeterna.vector.enabled" -}}
 {{- if ne .Values.deploymentMode "remote" }}true{{ end -}}
 {{- end -}}
 
@@ -114,13 +110,13 @@ Returns a YAML list of dicts.
 {{- $v := .Values -}}
 {{- $out := list -}}
 {{- if $v.postgresql.bundled.enabled -}}
-{{- $pg := include "aeterna.pg" . | fromYaml -}}
+{{- $pg := include "aeterna.postgresql.settings" . | fromYaml -}}
 {{- $out = append $out (dict "env" "PG_PASSWORD" "value" "" "existingSecret" $pg.secretName "key" $pg.secretKey "path" "postgresql.bundled") -}}
 {{- else -}}
 {{- $pg := $v.postgresql.external -}}
 {{- $out = append $out (dict "env" "PG_PASSWORD" "value" $pg.password "existingSecret" $pg.existingSecret "key" $pg.existingSecretPasswordKey "path" "postgresql.external.password") -}}
 {{- end -}}
-{{- if include "aeterna.vectorEnabled" . -}}
+{{- if include "aeterna.vector.enabled" . -}}
 {{- $b := $v.vector.backend -}}
 {{- if and (eq $b "qdrant") $v.qdrant.enabled -}}
 {{- if $v.qdrant.apiKey -}}
@@ -182,7 +178,7 @@ Returns a YAML list of dicts.
 {{- $out = append $out (dict "env" "VAULT_TOKEN" "value" "" "existingSecret" $v.server.vault.tokenExistingSecret "key" $v.server.vault.tokenExistingSecretKey "path" "server.vault.tokenExistingSecret") -}}
 {{- end -}}
 {{- if eq $v.kms.provider "local" -}}
-{{- $out = append $out (dict "env" "AETERNA_LOCAL_KMS_KEY" "value" "" "existingSecret" (include "aeterna.kms.secretName" .) "key" (ternary $v.kms.local.existingSecretKey "AETERNA_LOCAL_KMS_KEY" (ne $v.kms.local.existingSecret "")) "path" "kms.local") -}}
+{{- $out = append $out (dict "env" "AETERNA_LOCAL_KMS_KEY" "value" "" "existingSecret" (include "aeterna.server.kmsSecretName" .) "key" (ternary $v.kms.local.existingSecretKey "AETERNA_LOCAL_KMS_KEY" (ne $v.kms.local.existingSecret "")) "path" "kms.local") -}}
 {{- end -}}
 {{- if eq $v.secretProvider.type "vault" -}}
 {{- $out = append $out (dict "env" "AETERNA_VAULT_TOKEN" "value" "" "existingSecret" $v.secretProvider.vault.existingSecret "key" $v.secretProvider.vault.existingSecretKey "path" "secretProvider.vault.existingSecret") -}}
@@ -195,82 +191,6 @@ Returns a YAML list of dicts.
 {{- toYaml $out -}}
 {{- end -}}
 
-{{/* Data of the chart's Secret: inline secret values only. */}}
-{{- define "aeterna.secretData" -}}
-{{- range (include "aeterna.secretEnv" . | fromYamlArray) }}
-{{- if and .value (not .existingSecret) }}
-{{ .env }}: {{ .value | b64enc | quote }}
-{{- end }}
-{{- end }}
-{{- $cache := .Values.cache.external }}
-{{- if and (not .Values.dragonfly.enabled) (not .Values.valkey.enabled) $cache.password (not $cache.existingSecret) }}
-{{- /* Not given to the server (it sends no password); read by the cache helm test only. */}}
-RD_PASSWORD: {{ $cache.password | b64enc | quote }}
-{{- end }}
-{{- end -}}
-
-{{/* Name of the Secret holding the local KMS key (existing or generated). */}}
-{{- define "aeterna.kms.secretName" -}}
-{{- .Values.kms.local.existingSecret | default (include "aeterna.componentName" (list . "kms")) -}}
-{{- end -}}
-
-{{/* env entries (valueFrom secretKeyRef) for the secret-backed variables the server reads. */}}
-{{- define "aeterna.secretEnvVars" -}}
-{{- $fullname := include "aeterna.fullname" . -}}
-{{- range (include "aeterna.secretEnv" . | fromYamlArray) }}
-{{- if eq (toString .server) "false" }}
-{{- else if .existingSecret }}
-- name: {{ .env }}
-  valueFrom:
-    secretKeyRef:
-      name: {{ .existingSecret | quote }}
-      key: {{ .key | quote }}
-{{- else if .value }}
-- name: {{ .env }}
-  valueFrom:
-    secretKeyRef:
-      name: {{ $fullname }}
-      key: {{ .env }}
-{{- end }}
-{{- end }}
-{{- end -}}
-
-{{/* PostgreSQL environment shared by the server and the migration Job (non-secret part). */}}
-{{- define "aeterna.postgresEnv" -}}
-{{- $pg := include "aeterna.pg" . | fromYaml }}
-PG_HOST: {{ $pg.host | quote }}
-PG_PORT: {{ $pg.port | toString | quote }}
-PG_DATABASE: {{ $pg.database | quote }}
-PG_USERNAME: {{ $pg.username | quote }}
-NO_COLOR: "1"
-{{- end -}}
-
-{{/* Volumes the server image needs: a writable config directory and /tmp. */}}
-{{- define "aeterna.runtimeVolumes" -}}
-- name: config
-  emptyDir: {}
-- name: tmp
-  emptyDir: {}
-- name: data
-  emptyDir: {}
-- name: home-cache
-  emptyDir: {}
-{{- end -}}
-
-{{/* Writable paths under a read-only root: the config directory AETERNA_CONFIG_PATH must exist,
-/tmp (export archives), the knowledge-repo working copy (boot fails when it is not writable) and
-the libraries' caches under HOME (/home/aeterna). */}}
-{{- define "aeterna.runtimeVolumeMounts" -}}
-- name: config
-  mountPath: /app/config
-- name: tmp
-  mountPath: /tmp
-- name: data
-  mountPath: /var/lib/aeterna
-- name: home-cache
-  mountPath: /home/aeterna/.cache
-{{- end -}}
-
 {{/* Port of a URL: explicit port, else 443 for https and 80 otherwise. */}}
 {{- define "aeterna.urlPort" -}}
 {{- $u := urlParse . -}}
@@ -281,17 +201,6 @@ the libraries' caches under HOME (/home/aeterna). */}}
 80
 {{- else -}}
 443
-{{- end -}}
-{{- end -}}
-
-{{/* Public origin for the post-login redirect: auth.plugin.redirectBaseUrl, else the first
-Ingress host (https with TLS), else empty (a relative redirect). */}}
-{{- define "aeterna.auth.redirectBaseUrl" -}}
-{{- $p := .Values.auth.plugin -}}
-{{- if $p.redirectBaseUrl -}}
-{{- $p.redirectBaseUrl | trimSuffix "/" -}}
-{{- else if and .Values.ingress.enabled .Values.ingress.hosts -}}
-{{- printf "%s://%s" (ternary "https" "http" (not (empty .Values.ingress.tls))) (first .Values.ingress.hosts).host -}}
 {{- end -}}
 {{- end -}}
 

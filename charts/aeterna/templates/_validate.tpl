@@ -61,7 +61,7 @@ Each rule fails the render with one sentence that names the key.
 {{- /* Bundled vector stores must match the backend in use */ -}}
 {{- range $key := list "qdrant" "weaviate" -}}
 {{- if (index $v $key).enabled -}}
-{{- if not (include "aeterna.vectorEnabled" $) -}}
+{{- if not (include "aeterna.vector.enabled" $) -}}
 {{- fail (printf "%s.enabled is true but deploymentMode remote uses no vector store: set %s.enabled=false." $key $key) -}}
 {{- else if ne $v.vector.backend $key -}}
 {{- fail (printf "%s.enabled is true but vector.backend is %q: set vector.backend=%s or %s.enabled=false." $key $v.vector.backend $key $key) -}}
@@ -77,7 +77,7 @@ Each rule fails the render with one sentence that names the key.
 {{- end -}}
 {{- $mb := $v.vector.mongodb.bundled -}}
 {{- if $mb.enabled -}}
-{{- if or (not (include "aeterna.vectorEnabled" .)) (ne $v.vector.backend "mongodb") -}}
+{{- if or (not (include "aeterna.vector.enabled" .)) (ne $v.vector.backend "mongodb") -}}
 {{- fail (printf "vector.mongodb.bundled.enabled is true but the vector backend in use is not mongodb (vector.backend %q, deploymentMode %q): set vector.mongodb.bundled.enabled=false." $v.vector.backend $mode) -}}
 {{- end -}}
 {{- if or $v.vector.mongodb.uri $v.vector.mongodb.existingSecret -}}
@@ -96,7 +96,7 @@ Each rule fails the render with one sentence that names the key.
 {{- end -}}
 
 {{- /* Vector backend (local and hybrid modes) */ -}}
-{{- if include "aeterna.vectorEnabled" . -}}
+{{- if include "aeterna.vector.enabled" . -}}
 {{- $b := $v.vector.backend -}}
 {{- if eq $b "qdrant" -}}
 {{- if not $v.qdrant.enabled -}}
@@ -162,7 +162,7 @@ Each rule fails the render with one sentence that names the key.
 {{- end -}}
 
 {{- /* Authorization */ -}}
-{{- if and (include "aeterna.cedarEnabled" .) (not $v.auth.cedar.existingConfigMap) -}}
+{{- if and (include "aeterna.opal.cedarEnabled" .) (not $v.auth.cedar.existingConfigMap) -}}
 {{- $why := ternary "opal.enabled, which switches the server to Cedar authorization (the server does not boot without it): set it or auth.cedar.existingConfigMap; an example policy set is in examples/cedar/" "auth.backend cedar (the server does not boot without it)" (eq $v.opal.enabled true) -}}
 {{- include "aeterna.validate.required" (list "auth.cedar.policyText" $v.auth.cedar.policyText $why) -}}
 {{- include "aeterna.validate.required" (list "auth.cedar.schemaText" $v.auth.cedar.schemaText $why) -}}
@@ -282,7 +282,7 @@ Each rule fails the render with one sentence that names the key.
 {{- if not (or $a.plugin.enabled $a.kubernetes.enabled) -}}
 {{- fail "auth.allowUnauthenticated must be true for a server without authentication: with auth.plugin and auth.kubernetes off, any caller picks its identity and role (X-User-Role: PlatformAdmin); turn one of them on, or set auth.allowUnauthenticated=true (development only)." -}}
 {{- end -}}
-{{- if not (or (include "aeterna.cedarEnabled" .) (eq $a.backend "permit")) -}}
+{{- if not (or (include "aeterna.opal.cedarEnabled" .) (eq $a.backend "permit")) -}}
 {{- fail "auth.allowUnauthenticated must be true for auth.backend none: every MCP tool call and knowledge promotion is then allowed; set auth.backend to cedar or permit, or set auth.allowUnauthenticated=true (development only)." -}}
 {{- end -}}
 {{- end -}}

@@ -1,7 +1,7 @@
 {{/* OPAL / Cedar stack helpers. */}}
 
 {{/* True when the server runs Cedar authorization (opal.enabled implies it). */}}
-{{- define "aeterna.cedarEnabled" -}}
+{{- define "aeterna.opal.cedarEnabled" -}}
 {{- if or .Values.opal.enabled (eq .Values.auth.backend "cedar") }}true{{ end -}}
 {{- end -}}
 

@@ -3,7 +3,7 @@ A helm test pod (Pod Security Standards restricted, no token, no service links) 
 shell script that must exit 0. Arguments: dict with ctx, name, image, script, env (list of
 EnvVar, optional).
 */}}
-{{- define "aeterna.testPod" -}}
+{{- define "aeterna.tests.pod" -}}
 {{- $ctx := .ctx -}}
 apiVersion: v1
 kind: Pod
