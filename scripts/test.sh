@@ -150,6 +150,7 @@ counts
 
 suite "aeterna validate (every bad-values case rejected, every scenario accepted; positions, JSON, compose, config)"
 tap_suite "validate" cli/tests/validate_test.py
+tap_suite "validate-helm" cli/tests/validate_helm_test.py
 counts
 
 suite "aeterna status (real PostgreSQL and Redis on loopback, HTTP stubs, black holes, closed ports)"
