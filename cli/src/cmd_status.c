@@ -15,11 +15,11 @@
 #include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -472,7 +472,40 @@ static size_t collect(char *ptr, size_t size, size_t n, void *user)
 	return len;
 }
 
-/* GET url by the deadline; returns the HTTP status, or 0 with the result set. */
+/* The host and port of an http(s) URL; false when it has none. An IPv6 literal keeps no brackets. */
+static bool url_host_port(const char *url, char *host, size_t hlen, int *port)
+{
+	const char *p = strstr(url, "://");
+	if (!p)
+		return false;
+	bool tls = !strncmp(url, "https", 5);
+	p += 3;
+	size_t alen = strcspn(p, "/?#");
+	const char *at = NULL;
+	for (const char *q = p; q < p + alen; q++)
+		if (*q == '@')
+			at = q;
+	if (at) {
+		alen -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	const char *colon;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', alen);
+		if (!close)
+			return false;
+		snprintf(host, hlen, "%.*s", (int)(close - p - 1), p + 1);
+		colon = close + 1 < p + alen && close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = memchr(p, ':', alen);
+		snprintf(host, hlen, "%.*s", (int)((colon ? colon : p + alen) - p), p);
+	}
+	*port = colon ? atoi(colon + 1) : tls ? 443 : 80;
+	return *host && *port > 0 && *port < 65536;
+}
+
+/* GET url by the deadline; returns the HTTP status, or 0 with the result set. The host name is
+ * resolved here, by the deadline, and handed to libcurl (whose own lookup can outlive it). */
 static long http_get(struct run *r, struct component *c, const char *url, struct body *body)
 {
 	struct ae_error err;
@@ -486,11 +519,43 @@ static long http_get(struct run *r, struct component *c, const char *url, struct
 		timeout_result(r, c, "before the request");
 		return 0;
 	}
+	struct curl_slist *pinned = NULL;
+	char host[256];
+	int port;
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (url_host_port(url, host, sizeof(host), &port) && inet_pton(AF_INET, host, bin) != 1 && inet_pton(AF_INET6, host, bin) != 1) {
+		struct addrinfo *ai = NULL;
+		char why[300] = "";
+		enum resolved rs = resolve_by(r, host, port, &ai, why, sizeof(why));
+		if (rs == RES_TIMEOUT) {
+			timeout_result(r, c, "resolving the host name");
+			return 0;
+		}
+		if (rs == RES_FAILED) {
+			set_result(c, ST_DOWN, "%s", why);
+			return 0;
+		}
+		char addr[INET6_ADDRSTRLEN + 1] = "", entry[600];
+		getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST);
+		freeaddrinfo(ai);
+		bool v6 = strchr(addr, ':') != NULL;
+		snprintf(entry, sizeof(entry), "%s:%d:%s%s%s", host, port, v6 ? "[" : "", addr, v6 ? "]" : "");
+		pinned = api->slist_append(NULL, entry);
+		left = remaining_ms(r);
+		if (left <= 0) {
+			api->slist_free_all(pinned);
+			timeout_result(r, c, "resolving the host name");
+			return 0;
+		}
+	}
 	CURL *h = api->easy_init();
 	if (!h) {
+		api->slist_free_all(pinned);
 		set_result(c, ST_DOWN, "cannot start an HTTP client");
 		return 0;
 	}
+	if (pinned)
+		api->easy_setopt(h, CURLOPT_RESOLVE, pinned);
 	body->len = 0;
 	body->too_big = false;
 	char ebuf[CURL_ERROR_SIZE] = "";
@@ -534,6 +599,7 @@ static long http_get(struct run *r, struct component *c, const char *url, struct
 		}
 	}
 	api->easy_cleanup(h);
+	api->slist_free_all(pinned);
 	return code;
 }
 
@@ -580,18 +646,123 @@ static void probe_http(struct run *r, struct component *c)
 
 /* --- PostgreSQL: non-blocking libpq, every step polled against the deadline ------------------- */
 
-/* Waits for the socket by the deadline, counting what arrives against the reply limit.
- * Returns 1 ready, 0 deadline, -1 over the limit. */
-static int pg_wait(struct run *r, int fd, bool write, size_t *received)
+/* libpq talks to the server through a relay of ours on a loopback port: the relay counts what
+ * the server sends and cuts the connection once it passes the budget, before libpq (which reads
+ * a long message greedily into one buffer) can hold more. TLS passes through it untouched. */
+struct relay {
+	struct run *r;
+	int listen_fd, server_fd;
+	int port;               /* the loopback port libpq connects to */
+	atomic_bool over;       /* the server passed the budget; the relay closed the connection */
+};
+
+/* The relay outlives the deadline by a second: the check itself ends at the deadline and closes
+ * libpq's side, which ends the relay; the relay must not cut the line first. */
+static int relay_left(const struct run *r)
+{
+	return remaining_ms(r) + 1000;
+}
+
+/* Sends all of buf to a non-blocking socket within the relay's time; false when it cannot. */
+static bool relay_send(struct run *r, int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
+		if (w > 0) {
+			buf += w;
+			len -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return false;
+		struct pollfd p = { fd, POLLOUT, 0 };
+		int left = relay_left(r);
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			return false;
+	}
+	return true;
+}
+
+static void *relay_thread(void *arg)
+{
+	struct relay *x = arg;
+	struct pollfd lp = { x->listen_fd, POLLIN, 0 };
+	int left = relay_left(x->r);
+	int client = -1;
+	if (left > 0 && poll(&lp, 1, left) > 0)
+		client = accept(x->listen_fd, NULL, NULL);
+	if (client >= 0)
+		fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK);
+	size_t from_server = 0;
+	char buf[16384];
+	while (client >= 0) {
+		struct pollfd ps[2] = { { client, POLLIN, 0 }, { x->server_fd, POLLIN, 0 } };
+		left = relay_left(x->r);
+		if (left <= 0 || poll(ps, 2, left) <= 0)
+			break;
+		if (ps[0].revents) {
+			ssize_t n = recv(client, buf, sizeof(buf), 0);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) ||
+			    (n > 0 && !relay_send(x->r, x->server_fd, buf, (size_t)n)))
+				break;
+		}
+		if (ps[1].revents) {
+			size_t room = PG_REPLY_LIMIT + 1 - from_server;
+			ssize_t n = recv(x->server_fd, buf, room < sizeof(buf) ? room : sizeof(buf), 0);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				break;
+			if (n > 0 && (from_server += (size_t)n) > PG_REPLY_LIMIT) {
+				atomic_store(&x->over, true);
+				break;
+			}
+			if (n > 0 && !relay_send(x->r, client, buf, (size_t)n))
+				break;
+		}
+	}
+	if (client >= 0)
+		close(client); /* libpq sees the connection end */
+	shutdown(x->server_fd, SHUT_RDWR);
+	return NULL;
+}
+
+/* Opens the loopback listener; 0, or -1 with the result set. */
+static int relay_open(struct relay *x, struct component *c)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK), .sin_port = 0 };
+	socklen_t al = sizeof(a);
+	x->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (x->listen_fd < 0 || bind(x->listen_fd, (struct sockaddr *)&a, sizeof(a)) || listen(x->listen_fd, 1) ||
+	    getsockname(x->listen_fd, (struct sockaddr *)&a, &al)) {
+		set_result(c, ST_DOWN, "cannot open a loopback port for the PostgreSQL check: %s", strerror(errno));
+		if (x->listen_fd >= 0)
+			close(x->listen_fd);
+		return -1;
+	}
+	x->port = ntohs(a.sin_port);
+	return 0;
+}
+
+/* libpq's first line, naming the server rather than the relay. */
+static void pg_message(char *out, size_t size, const char *m, const struct relay *x, const struct component *c)
+{
+	char relay_at[64];
+	snprintf(relay_at, sizeof(relay_at), "\"127.0.0.1\", port %d", x->port);
+	size_t n = strcspn(m, "\n");
+	const char *hit = strstr(m, relay_at);
+	if (hit && (size_t)(hit - m) < n) {
+		const char *rest = hit + strlen(relay_at);
+		snprintf(out, size, "%.*s\"%s\", port %d%.*s", (int)(hit - m), m, c->host, c->port, (int)strcspn(rest, "\n"), rest);
+	} else {
+		snprintf(out, size, "%.*s", (int)n, m);
+	}
+}
+
+/* Waits for libpq's socket by the deadline: true when it is ready. */
+static bool pg_wait(struct run *r, int fd, bool write)
 {
 	struct pollfd p = { fd, write ? POLLOUT : POLLIN, 0 };
 	int left = remaining_ms(r);
-	if (fd < 0 || left <= 0 || poll(&p, 1, left) <= 0)
-		return 0;
-	int pending = 0;
-	if (!write && ioctl(fd, FIONREAD, &pending) == 0 && pending > 0)
-		*received += (size_t)pending;
-	return *received > PG_REPLY_LIMIT ? -1 : 1;
+	return fd >= 0 && left > 0 && poll(&p, 1, left) > 0;
 }
 
 static const char *pg_phase(ConnStatusType s)
@@ -626,48 +797,51 @@ static void probe_postgres(struct run *r, struct component *c)
 		set_result(c, ST_DOWN, "%s", err.msg);
 		return;
 	}
-	/* resolved here, by the deadline: libpq's own lookup would block */
-	struct addrinfo *ai = NULL;
-	char why[300] = "";
-	enum resolved rs = resolve_by(r, c->host, c->port, &ai, why, sizeof(why));
-	if (rs != RES_OK) {
-		if (rs == RES_TIMEOUT)
-			timeout_result(r, c, "resolving the host name");
-		else
-			set_result(c, ST_DOWN, "%s", why);
+	/* resolved and connected here, by the deadline (libpq's own lookup would block), then
+	 * relayed with a byte budget */
+	struct relay x = { .r = r };
+	atomic_init(&x.over, false);
+	x.server_fd = connect_by(r, c);
+	if (x.server_fd < 0)
+		return;
+	if (relay_open(&x, c)) {
+		close(x.server_fd);
 		return;
 	}
-	char addr[INET6_ADDRSTRLEN + 1] = "";
-	getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST);
-	freeaddrinfo(ai);
-	char port[16];
-	snprintf(port, sizeof(port), "%d", c->port);
-	/* gssencmode=disable: no Kerberos lookups (they block); the TLS choice stays libpq's default */
+	pthread_t relay_tid;
+	if (pthread_create(&relay_tid, NULL, relay_thread, &x)) {
+		set_result(c, ST_DOWN, "cannot start the PostgreSQL relay");
+		close(x.listen_fd);
+		close(x.server_fd);
+		return;
+	}
+	char port[16], msg[600];
+	snprintf(port, sizeof(port), "%d", x.port);
+	/* gssencmode=disable: no Kerberos lookups (they block); the TLS choice stays libpq's default
+	 * and is negotiated with the server itself, through the relay */
 	const char *keys[] = { "host", "hostaddr", "port", "dbname", "user", "password", "application_name", "gssencmode", NULL };
-	const char *vals[] = { c->host, addr, port, c->database, c->user, c->password, "aeterna-status", "disable", NULL };
+	const char *vals[] = { c->host, "127.0.0.1", port, c->database, c->user, c->password, "aeterna-status", "disable", NULL };
 	PGconn *conn = pq->connectStartParams(keys, vals, 0);
-	size_t received = 0;
 	if (!conn || pq->status(conn) == CONNECTION_BAD) {
-		const char *m = conn ? pq->errorMessage(conn) : "out of memory";
-		set_result(c, ST_DOWN, "%.*s", (int)strcspn(m, "\n"), m);
+		pg_message(msg, sizeof(msg), conn ? pq->errorMessage(conn) : "out of memory", &x, c);
+		set_result(c, ST_DOWN, "%s", msg);
 		goto out;
 	}
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
 	while (ps != PGRES_POLLING_OK && ps != PGRES_POLLING_FAILED) {
-		int w = pg_wait(r, pq->socket(conn), ps == PGRES_POLLING_WRITING, &received);
-		if (w == 0) {
+		if (!pg_wait(r, pq->socket(conn), ps == PGRES_POLLING_WRITING)) {
 			timeout_result(r, c, pg_phase(pq->status(conn)));
-			goto out;
-		}
-		if (w < 0) {
-			set_result(c, ST_PROTOCOL, "the server sent more than %d bytes while %s", PG_REPLY_LIMIT, pg_phase(pq->status(conn)));
 			goto out;
 		}
 		ps = pq->connectPoll(conn);
 	}
 	if (ps == PGRES_POLLING_FAILED) {
-		const char *m = pq->errorMessage(conn);
-		set_result(c, pg_state(m), "%.*s", (int)strcspn(m, "\n"), m);
+		if (atomic_load(&x.over)) {
+			set_result(c, ST_PROTOCOL, "the server sent more than %d bytes while %s", PG_REPLY_LIMIT, pg_phase(pq->status(conn)));
+			goto out;
+		}
+		pg_message(msg, sizeof(msg), pq->errorMessage(conn), &x, c);
+		set_result(c, pg_state(msg), "%s", msg);
 		goto out;
 	}
 	/* the query, sent and read without blocking; a statement timeout inside the remaining time
@@ -678,13 +852,13 @@ static void probe_postgres(struct run *r, struct component *c)
 		 "coalesce((SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'), '')",
 		 remaining_ms(r) > 0 ? remaining_ms(r) : 1);
 	if (pq->setnonblocking(conn, 1) || !pq->sendQuery(conn, sql)) {
-		const char *m = pq->errorMessage(conn);
-		set_result(c, pg_state(m), "cannot send SELECT 1: %.*s", (int)strcspn(m, "\n"), m);
+		pg_message(msg, sizeof(msg), pq->errorMessage(conn), &x, c);
+		set_result(c, pg_state(msg), "cannot send SELECT 1: %s", msg);
 		goto out;
 	}
 	int fl;
 	while ((fl = pq->flush(conn)) == 1) {
-		if (pg_wait(r, pq->socket(conn), true, &received) <= 0) {
+		if (!pg_wait(r, pq->socket(conn), true)) {
 			timeout_result(r, c, "sending the query");
 			goto out;
 		}
@@ -694,15 +868,9 @@ static void probe_postgres(struct run *r, struct component *c)
 	char error[300] = "";
 	for (;;) {
 		while (!failed && pq->isBusy(conn)) {
-			int w = pg_wait(r, pq->socket(conn), false, &received);
-			if (w == 0) {
+			if (!pg_wait(r, pq->socket(conn), false)) {
 				pq->clear(last);
 				timeout_result(r, c, "waiting for the query's answer");
-				goto out;
-			}
-			if (w < 0) {
-				pq->clear(last);
-				set_result(c, ST_PROTOCOL, "the answer to SELECT 1 is larger than %d bytes", PG_REPLY_LIMIT);
 				goto out;
 			}
 			if (!pq->consumeInput(conn))
@@ -725,9 +893,11 @@ static void probe_postgres(struct run *r, struct component *c)
 		}
 		pq->clear(res);
 	}
-	if (failed) {
-		const char *m = pq->errorMessage(conn);
-		set_result(c, pg_state(m), "SELECT 1 failed: %.*s", (int)strcspn(m, "\n"), m);
+	if (failed && atomic_load(&x.over)) {
+		set_result(c, ST_PROTOCOL, "the answer to SELECT 1 is larger than %d bytes", PG_REPLY_LIMIT);
+	} else if (failed) {
+		pg_message(msg, sizeof(msg), pq->errorMessage(conn), &x, c);
+		set_result(c, pg_state(msg), "SELECT 1 failed: %s", msg);
 	} else if (*error || !last) {
 		set_result(c, ST_DOWN, "SELECT 1 failed: %s", *error ? error : "no rows");
 	} else if (pq->ntuples(last) != 1 || pq->nfields(last) != 3) {
@@ -740,7 +910,11 @@ static void probe_postgres(struct run *r, struct component *c)
 	pq->clear(last);
 out:
 	if (conn)
-		pq->finish(conn);
+		pq->finish(conn); /* the relay sees libpq go and ends */
+	shutdown(x.server_fd, SHUT_RDWR);
+	pthread_join(relay_tid, NULL);
+	close(x.listen_fd);
+	close(x.server_fd);
 }
 
 static void run_unref(struct run *r)
@@ -800,6 +974,19 @@ static void split_host_port(const char *url, char *host, size_t hlen, int *port,
 	*port = p[n] == ':' ? atoi(p + n + 1) : dflt;
 }
 
+/* base + path, the path going before any query or fragment of base ("http://h/?k=v" + "/health"
+ * is "http://h/health?k=v"). */
+static void join_url(char *out, size_t size, const char *base, const char *path)
+{
+	size_t n = strcspn(base, "?#");
+	size_t stem = n;
+	const char *scheme = strstr(base, "://");
+	size_t min = scheme && (size_t)(scheme - base) < n ? (size_t)(scheme - base) + 3 : 0;
+	while (stem > min && base[stem - 1] == '/')
+		stem--;
+	snprintf(out, size, "%.*s%s%s", (int)stem, base, path, base + n);
+}
+
 static size_t build(const struct deployment *d, const struct overrides *o, struct component *cs)
 {
 	size_t n = 0;
@@ -808,14 +995,14 @@ static size_t build(const struct deployment *d, const struct overrides *o, struc
 	if (d->target != TARGET_OPENCODE_ONLY || o->server_url) {
 		c = &cs[n++];
 		*c = (struct component){ .name = "aeterna", .kind = K_HTTP, .required = true };
-		snprintf(c->url, sizeof(c->url), "%s/health", server);
-		snprintf(c->ready_url, sizeof(c->ready_url), "%s/ready", server);
+		join_url(c->url, sizeof(c->url), server, "/health");
+		join_url(c->ready_url, sizeof(c->ready_url), server, "/ready");
 		url_mask(c->endpoint, sizeof(c->endpoint), server);
 	}
 	if (d->mode != MODE_LOCAL && d->central_url) {
 		c = &cs[n++];
 		*c = (struct component){ .name = "central", .kind = K_HTTP, .required = true };
-		snprintf(c->url, sizeof(c->url), "%s/health", d->central_url);
+		join_url(c->url, sizeof(c->url), d->central_url, "/health");
 		url_mask(c->endpoint, sizeof(c->endpoint), d->central_url);
 	}
 	if (d->target != TARGET_OPENCODE_ONLY) {
@@ -856,7 +1043,7 @@ static size_t build(const struct deployment *d, const struct overrides *o, struc
 			break;
 		case VB_WEAVIATE:
 			url = o->vector_url ? o->vector_url : model_vector_bundled(d) ? "http://localhost:8081" : d->weaviate_url;
-			snprintf(c->url, sizeof(c->url), "%s/v1/.well-known/ready", url ? url : "");
+			join_url(c->url, sizeof(c->url), url ? url : "", "/v1/.well-known/ready");
 			char masked[900];
 			url_mask(masked, sizeof(masked), url ? url : "");
 			snprintf(c->endpoint, sizeof(c->endpoint), "weaviate %s", masked);
@@ -879,7 +1066,7 @@ static size_t build(const struct deployment *d, const struct overrides *o, struc
 		c = &cs[n++];
 		*c = (struct component){ .name = "opal", .kind = K_HTTP, .required = true };
 		const char *url = o->opal_url ? o->opal_url : "http://localhost:7002";
-		snprintf(c->url, sizeof(c->url), "%s/healthcheck", url);
+		join_url(c->url, sizeof(c->url), url, "/healthcheck");
 		url_mask(c->endpoint, sizeof(c->endpoint), url);
 	}
 	return n;
@@ -963,21 +1150,21 @@ static int round_once(const struct deployment *d, const struct overrides *o, int
 	}
 	if (!json)
 		print_header();
+	pthread_t tids[8];
+	bool started[8] = { false };
 	pthread_mutex_lock(&r->mu);
 	for (size_t i = 0; i < r->n; i++) {
 		if (r->cs[i].done)
 			continue;
 		struct job *j = malloc(sizeof(*j));
-		pthread_t t;
-		pthread_attr_t at;
-		pthread_attr_init(&at);
-		pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
 		if (j) {
 			*j = (struct job){ r, &r->cs[i] };
 			r->refs++;
 			r->pending++;
 		}
-		if (!j || pthread_create(&t, &at, worker, j)) {
+		if (j && pthread_create(&tids[i], NULL, worker, j) == 0) {
+			started[i] = true;
+		} else {
 			if (j) {
 				r->refs--;
 				r->pending--;
@@ -986,7 +1173,6 @@ static int round_once(const struct deployment *d, const struct overrides *o, int
 			r->cs[i].done = true;
 			set_result(&r->cs[i], ST_DOWN, "cannot start the check");
 		}
-		pthread_attr_destroy(&at);
 	}
 	/* every check ends by the deadline; a short grace covers the last poll's wake-up. Anything
 	 * still running then is reported as a timeout and left to finish on its own. */
@@ -1024,12 +1210,19 @@ static int round_once(const struct deployment *d, const struct overrides *o, int
 		}
 	}
 	struct component all[8];
+	bool finished[8];
 	size_t n = r->n;
 	for (size_t i = 0; i < n; i++) {
-		all[i] = r->cs[i].done ? r->cs[i] : snap[i];
+		finished[i] = r->cs[i].done;
+		all[i] = finished[i] ? r->cs[i] : snap[i];
 		memset(all[i].password, 0, sizeof(all[i].password));
 	}
 	pthread_mutex_unlock(&r->mu);
+	/* finished checks are joined (their thread-local state is released before we go on); one
+	 * that overran is left to end on its own */
+	for (size_t i = 0; i < n; i++)
+		if (started[i])
+			finished[i] ? pthread_join(tids[i], NULL) : pthread_detach(tids[i]);
 	run_unref(r);
 	if (json && !watch)
 		print_json(all, n);

@@ -29,7 +29,8 @@ static void load_curl(void)
 {
 	static const char *const sonames[] = { "libcurl.so.4", "libcurl-gnutls.so.4" };
 	static const char *const names[] = { "curl_global_init", "curl_easy_init", "curl_easy_setopt", "curl_easy_perform",
-					     "curl_easy_getinfo", "curl_easy_strerror", "curl_easy_cleanup" };
+					     "curl_easy_getinfo", "curl_easy_strerror", "curl_easy_cleanup", "curl_slist_append",
+					     "curl_slist_free_all" };
 	void *slots[sizeof(names) / sizeof(names[0])];
 	void *h = NULL;
 	for (size_t i = 0; !h && i < sizeof(sonames) / sizeof(sonames[0]); i++)
@@ -51,6 +52,8 @@ static void load_curl(void)
 	memcpy(&curl_api.easy_getinfo, &slots[4], sizeof(void *));
 	memcpy(&curl_api.easy_strerror, &slots[5], sizeof(void *));
 	memcpy(&curl_api.easy_cleanup, &slots[6], sizeof(void *));
+	memcpy(&curl_api.slist_append, &slots[7], sizeof(void *));
+	memcpy(&curl_api.slist_free_all, &slots[8], sizeof(void *));
 	if (curl_api.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		snprintf(curl_err, sizeof(curl_err), "libcurl failed to initialise");
 		return;

@@ -22,6 +22,8 @@ struct curl_api {
 	CURLcode (*easy_getinfo)(CURL *h, CURLINFO info, ...);
 	const char *(*easy_strerror)(CURLcode rc);
 	void (*easy_cleanup)(CURL *h);
+	struct curl_slist *(*slist_append)(struct curl_slist *list, const char *s);
+	void (*slist_free_all)(struct curl_slist *list);
 };
 
 struct pq_api {
