@@ -146,6 +146,7 @@ suite "aeterna setup (CLI behaviour, wizard in a pty, end-to-end with helm 3 + h
 tap_suite "setup-cli" cli/tests/setup_cli_test.py
 [ -f cli/tests/setup_wizard_test.py ] && tap_suite "setup-wizard" cli/tests/setup_wizard_test.py
 tap_suite "setup-e2e" cli/tests/setup_e2e_test.py
+VALUES_EDIT_DRIVER="$ROOT/build-asan/values_edit_driver" tap_suite "values-edit" cli/tests/values_edit_property_test.py
 counts
 
 suite "aeterna validate (every bad-values case rejected, every scenario accepted; positions, JSON, compose, config)"
