@@ -559,8 +559,10 @@ int values_merge(const char *existing, const char *generated, const char *previo
 		ytree_free(&tg);
 		return ae_error_set(err, "the generated values do not parse");
 	}
-	if (have_p && parse_quiet(&tp, "previous", previous))
+	if (have_p && parse_quiet(&tp, "previous", previous)) {
+		ytree_free(&tp);
 		have_p = false; /* nothing is known about the previous answers: nothing is removed */
+	}
 	if (te.root->kind != Y_MAP && te.root->kind != Y_NULL) {
 		ae_error_set(err, "the existing values.yaml is not a mapping");
 		goto out;
