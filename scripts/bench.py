@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""make bench: median wall time of `aeterna setup --non-interactive` writing all four files
-(values.yaml, docker-compose.yaml, .aeterna/config.toml, opencode.json) into a fresh directory,
-and the size of the binary. Target: a median of at most 5 ms. The time is mostly the disk's
-flush (one syncfs for the four files, then a directory fsync each), so it varies with the
-machine's I/O load; the report says whether the target was met and does not fail the build."""
+"""make bench: the CLI's speed as ratios measured side by side in this one run (so the machine's
+load weighs on both sides alike):
+  - start-up: `aeterna --version` and `setup --non-interactive` writing its files on tmpfs,
+    against an empty C program compiled here (target: setup <= 2x);
+  - `validate` on the production scenario against `helm lint --strict` (target >= 100x);
+  - `validate` of an 80,000-key mapping (target <= 1 s);
+  - `status` with 3 of 6 components black-holed against its timeout (target <= timeout + 10 %);
+plus the median of setup on disk (mostly the disk's flush) and the binary's size and shared
+libraries. The report says whether each target was met; it does not fail the build."""
 import os
 import shutil
 import socket
@@ -47,12 +51,72 @@ def measure(parent):
     return times, files
 
 
+def spawn_median(argv_for, runs):
+    """Median wall time of posix_spawn + wait, stdout and stderr to /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    times = []
+    for i in range(runs + 10):
+        args = argv_for(i)
+        start = time.perf_counter()
+        pid = os.posix_spawn(args[0], args, os.environ,
+                             file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)])
+        os.waitpid(pid, 0)
+        if i >= 10:
+            times.append(time.perf_counter() - start)
+    os.close(devnull)
+    return statistics.median(times)
+
+
+def bench_startup():
+    """setup on tmpfs and --version against an empty C program, interleaved round by round."""
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "empty.c")
+        empty = os.path.join(d, "empty")
+        with open(src, "w") as f:
+            f.write("int main(void) { return 0; }\n")
+        subprocess.run(["cc", "-O2", "-o", empty, src], check=True)
+        parent = "/dev/shm" if os.path.isdir("/dev/shm") else None
+        base = tempfile.mkdtemp(prefix="aeterna-bench-", dir=parent)
+        counter = iter(range(10 ** 9))
+
+        def setup_args(_):
+            out = os.path.join(base, str(next(counter)))
+            os.mkdir(out)
+            return [BIN, "setup", "--non-interactive", "--mode", "local", "--target", "kubernetes", "-o", out]
+        results = {"empty": [], "version": [], "setup": []}
+        try:
+            for _ in range(5):  # interleaved: a load spike hits all three
+                results["empty"].append(spawn_median(lambda _: [empty], 40))
+                results["version"].append(spawn_median(lambda _: [BIN, "--version"], 40))
+                results["setup"].append(spawn_median(setup_args, 40))
+        finally:
+            shutil.rmtree(base)
+    e, v, s = (statistics.median(results[k]) * 1000 for k in ("empty", "version", "setup"))
+    ratio = s / e
+    print(f"start-up: empty C program {e:.2f} ms; aeterna --version {v:.2f} ms ({v / e:.1f}x); "
+          f"setup --non-interactive on tmpfs {s:.2f} ms ({ratio:.1f}x; target <= 2x: {'met' if ratio <= 2 else 'NOT met'})")
+    libs = subprocess.run(["ldd", BIN], capture_output=True, text=True).stdout.count("=>")
+    print(f"  shared libraries loaded at start: {libs} (libcurl and libpq are loaded by status only)")
+
+
+def bench_80k():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "80k.yaml")
+        with open(path, "w") as f:
+            f.write("commonAnnotations:\n")
+            for i in range(80000):
+                f.write(f"  example.com/k{i}: v{i}\n")
+        wall = timed([BIN, "validate", "-f", path, "--api-versions", "postgresql.cnpg.io/v1"], 5)
+    print(f"aeterna validate, one mapping of 80,000 keys: {wall:.3f} s (target <= 1 s: {'met' if wall <= 1 else 'NOT met'})")
+
+
 def main():
+    bench_startup()
     times, files = measure(None)
     median = statistics.median(times) * 1000
     size = os.path.getsize(BIN)
-    verdict = "met" if median <= TARGET_MS else "NOT met"
-    print(f"aeterna setup --non-interactive: median {median:.2f} ms over {RUNS} runs, "
+    verdict = "met" if median <= TARGET_MS else "NOT met (the disk's flush dominates)"
+    print(f"aeterna setup --non-interactive on disk: median {median:.2f} ms over {RUNS} runs, "
           f"p90 {sorted(times)[int(RUNS * 0.9)] * 1000:.2f} ms (target <= {TARGET_MS:.0f} ms: {verdict})")
     print(f"  wrote: {', '.join(files)}")
     if os.path.isdir("/dev/shm"):
@@ -61,6 +125,7 @@ def main():
               f"median {statistics.median(shm) * 1000:.2f} ms")
     print(f"binary: {BIN} {size / 1024:.0f} KiB")
     bench_validate()
+    bench_80k()
     bench_status()
     return 0
 
@@ -84,7 +149,7 @@ def bench_validate():
     helm = timed([".tools/bin/helm3", "lint", "--strict", staged, "-f", values, "--set", "capabilityChecks=false"], 5)
     ratio = helm / ours
     print(f"aeterna validate (production-ha): median {ours * 1000:.1f} ms; helm lint --strict {helm * 1000:.0f} ms; "
-          f"{ratio:.0f}x faster (target >= 20x: {'met' if ratio >= 20 else 'NOT met'})")
+          f"{ratio:.0f}x faster (target >= 100x: {'met' if ratio >= 100 else 'NOT met'})")
 
 
 def bench_status():
@@ -113,8 +178,8 @@ def bench_status():
         wall = timed(args, 3)
     for s in socks:
         s.close()
-    print(f"aeterna status, 3 of 6 components black-holed at --timeout 1000: {wall:.3f} s wall "
-          f"(target <= 1.1 s: {'met' if wall <= 1.1 else 'NOT met'})")
+    print(f"aeterna status, 3 of 6 components black-holed at --timeout 1000: {wall:.3f} s wall, "
+          f"{wall / 1.0:.2f}x the timeout (target <= 1.10x: {'met' if wall <= 1.1 else 'NOT met'})")
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ cmake -S . -B "$build" -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >
 out=$build/fuzz
 mkdir -p "$out"
 srcs=$(ls cli/src/*.c | grep -v '/main.c$')
-flags=$(pkg-config --cflags --libs libfyaml jansson libpcre2-8 libpq hiredis libcurl)
+flags="$(pkg-config --cflags --libs libfyaml jansson libpcre2-8) $(pkg-config --cflags libpq libcurl)"   # libpq and libcurl: headers only (dlopen)
 export LSAN_OPTIONS="suppressions=$ROOT/cli/fuzz/lsan.supp"
 status=0
-for target in ytree jschema merge toml; do
+for target in ytree jschema merge toml edit diff resp reply; do
   bin="$out/fuzz_$target"
   # shellcheck disable=SC2086
   clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_POSIX_C_SOURCE=200809L \

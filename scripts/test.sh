@@ -159,10 +159,12 @@ tap_suite "setup-safety" cli/tests/setup_safety_test.py
 [ -f cli/tests/setup_wizard_test.py ] && tap_suite "setup-wizard" cli/tests/setup_wizard_test.py
 PY=.tools/pyte-venv/bin/python tap_suite "setup-wizard-screens" cli/tests/setup_wizard_screen_test.py
 tap_suite "setup-e2e" cli/tests/setup_e2e_test.py
+VALUES_EDIT_DRIVER="$ROOT/build-asan/values_edit_driver" tap_suite "values-edit" cli/tests/values_edit_property_test.py
 counts
 
 suite "aeterna validate (every bad-values case rejected, every scenario accepted; positions, JSON, compose, config)"
 tap_suite "validate" cli/tests/validate_test.py
+tap_suite "validate-helm" cli/tests/validate_helm_test.py
 counts
 
 suite "aeterna status (real PostgreSQL and Redis on loopback, HTTP stubs, black holes, closed ports)"

@@ -1,6 +1,8 @@
 /* Fuzz entry points: each must never crash, leak or hang, whatever the bytes. */
 #include "targets.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,10 @@
 #include "generate.h"
 #include "jschema.h"
 #include "model.h"
+#include "status_proto.h"
+#include "strbuf.h"
+#include "textdiff.h"
+#include "values_merge.h"
 #include "ytree.h"
 
 /* Splits "a\0b" into two NUL-terminated copies (b empty when there is no NUL). */
@@ -109,5 +115,149 @@ int fuzz_toml(const uint8_t *data, size_t size)
 	model_free(&dep);
 	diag_list_free(&d);
 	free(text);
+	return 0;
+}
+
+/* An invariant broken: abort, so libFuzzer records the input. */
+static void must(bool ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz invariant broken: %s\n", what);
+		abort();
+	}
+}
+
+int fuzz_edit(const uint8_t *data, size_t size)
+{
+	char *existing, *rest, *generated, *previous;
+	size_t elen, rlen, glen, plen;
+	if (split(data, size, &existing, &elen, &rest, &rlen))
+		return 0;
+	if (split((const uint8_t *)rest, rlen, &generated, &glen, &previous, &plen)) {
+		free(existing);
+		free(rest);
+		return 0;
+	}
+	/* only inputs that are values files: what setup generates always parses */
+	struct ytree tg;
+	struct diag_list d = {0};
+	bool gen_ok = ytree_parse(&tg, "generated.yaml", generated, glen, &d) == 0 && tg.root->kind == Y_MAP;
+	ytree_free(&tg);
+	if (gen_ok && strlen(existing) == elen) {
+		struct strbuf out = {0};
+		struct ae_error err;
+		int rc = values_merge(existing, generated, plen ? previous : NULL, &out, &err);
+		if (rc == 0) {
+			/* an in-place edit must parse, carry every owned value, and repeat no key */
+			struct ytree to;
+			struct diag_list d2 = {0};
+			must(ytree_parse(&to, "out.yaml", strbuf_str(&out), out.len, &d2) == 0, "the edited file parses");
+			ytree_free(&to);
+			diag_list_free(&d2);
+			must(values_owned_match(strbuf_str(&out), generated, &err) == 0, "the edited file carries the owned values");
+		}
+		strbuf_free(&out);
+	}
+	diag_list_free(&d);
+	free(existing);
+	free(rest);
+	free(generated);
+	free(previous);
+	return 0;
+}
+
+int fuzz_diff(const uint8_t *data, size_t size)
+{
+	char *a, *b;
+	size_t alen, blen;
+	if (split(data, size, &a, &alen, &b, &blen))
+		return 0;
+	struct strbuf out = {0};
+	if (text_diff(a, b, "a", "b", &out) == 0) {
+		/* the diff names every line of both sides: '-' and ' ' lines rebuild a, '+' and ' ' b */
+		struct strbuf ra = {0}, rb = {0};
+		const char *p = strbuf_str(&out);
+		if (*p) {
+			p = strchr(p, '\n') + 1;
+			p = strchr(p, '\n') + 1;
+		}
+		size_t changed = 0;
+		while (*p) {
+			const char *nl = strchr(p, '\n');
+			size_t n = (size_t)(nl - p);
+			if (*p == '-' || *p == '+')
+				changed++;
+			if (*p == '-' || *p == ' ')
+				strbuf_add(&ra, p + 1, n);
+			if (*p == '+' || *p == ' ')
+				strbuf_add(&rb, p + 1, n);
+			p = nl + 1;
+		}
+		must(!strcmp(a, b) == (out.len == 0), "a diff exactly when the texts differ");
+		must(changed > 0 || out.len == 0, "a non-empty diff changes a line");
+		strbuf_free(&ra);
+		strbuf_free(&rb);
+	}
+	strbuf_free(&out);
+	free(a);
+	free(b);
+	return 0;
+}
+
+int fuzz_resp(const uint8_t *data, size_t size)
+{
+	/* as the bytes arrive: every prefix gives an answer, and once an answer is final it stays */
+	enum { LIMIT = 4096 };
+	char detail[200];
+	struct resp_reply r;
+	size_t used = 0;
+	enum resp_result first_final = RESP_INCOMPLETE;
+	size_t at = 0;
+	for (size_t n = 0; n <= size; n += 1 + n / 8) {
+		enum resp_result rr = resp_parse((const char *)data, n, LIMIT, &r, &used, detail, sizeof(detail));
+		if (rr == RESP_DONE) {
+			must(used <= n && used <= LIMIT, "a reply within what arrived and the limit");
+			must(!r.str || (r.str >= (const char *)data && r.str + r.len <= (const char *)data + used), "reply text inside the reply");
+		}
+		if (first_final == RESP_INCOMPLETE && rr != RESP_INCOMPLETE) {
+			first_final = rr;
+			at = n;
+		}
+	}
+	(void)at;
+	(void)resp_parse((const char *)data, size, LIMIT, &r, &used, detail, sizeof(detail));
+	char cmd[256];
+	const char *argv[] = { "AUTH", "x" };
+	must(resp_command(cmd, sizeof(cmd), argv, 2) > 0, "a short command encodes");
+	return 0;
+}
+
+static bool clean_text(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+int fuzz_reply(const uint8_t *data, size_t size)
+{
+	char out[256], small[8];
+	text_clean(out, sizeof(out), (const char *)data, size);
+	must(clean_text(out), "cleaned text has no control character");
+	text_clean(small, sizeof(small), (const char *)data, size);
+	must(strlen(small) < sizeof(small), "cleaned text fits");
+	if (http_json_version((const char *)data, size, out, sizeof(out)))
+		must(clean_text(out), "a version has no control character");
+	if (redis_info_product((const char *)data, size, out, sizeof(out)))
+		must(clean_text(out), "a product has no control character");
+	char *url = malloc(size + 1);
+	if (url) {
+		memcpy(url, data, size);
+		url[size] = '\0';
+		url_mask(out, sizeof(out), url);
+		must(clean_text(out), "a masked URL has no control character");
+		free(url);
+	}
 	return 0;
 }

@@ -1,21 +1,30 @@
-/* aeterna status — live checks of every configured component, concurrently, each with its own
- * timeout, all under one deadline. Reads .aeterna/config.toml (setup's answers); flags override
- * endpoints. Credentials are used, never printed. */
+/* aeterna status — live checks of every configured component, concurrently, all under one
+ * deadline that covers everything a check does: name resolution, connecting, TLS, authentication
+ * and the query and its reply, whatever the other side does (stalls, trickles, floods). Replies
+ * are read with size limits, so memory stays bounded; what servers say is cleaned before it is
+ * printed; URLs are shown with their credentials masked. Results are printed as they arrive.
+ * Reads .aeterna/config.toml (setup's answers); flags override endpoints. Credentials are used,
+ * never printed. libcurl and libpq are loaded here only (netlibs.h); Redis is spoken directly. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <math.h>
+#include <netdb.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-#include <hiredis/hiredis.h>
 #include <jansson.h>
-#include <libpq-fe.h>
 
 #include "atomic_file.h"
 #include "commands.h"
@@ -23,19 +32,24 @@
 #include "generate.h"
 #include "json_out.h"
 #include "model.h"
+#include "netlibs.h"
+#include "status_proto.h"
 #include "strbuf.h"
 
-enum state { ST_UP, ST_DOWN, ST_TIMEOUT, ST_REFUSED, ST_SKIPPED };
-static const char *const state_names[] = { "up", "down", "timeout", "refused", "not checked" };
+enum state { ST_UP, ST_DOWN, ST_TIMEOUT, ST_REFUSED, ST_PROTOCOL, ST_SKIPPED };
+static const char *const state_names[] = { "up", "down", "timeout", "refused", "protocol error", "not checked" };
 
 enum kind { K_HTTP, K_POSTGRES, K_REDIS, K_TCP };
+
+/* The most any reply may take: HTTP bodies, Redis replies, PostgreSQL's bytes in all. */
+enum { REPLY_LIMIT = 64 * 1024, PG_REPLY_LIMIT = 1024 * 1024 };
 
 struct component {
 	const char *name;        /* static */
 	enum kind kind;
 	bool required;
-	char endpoint[1024];     /* printed: never holds a password */
-	char url[1024];          /* HTTP: the URL probed */
+	char endpoint[1024];     /* printed: credentials masked */
+	char url[1024];          /* HTTP: the URL probed (may hold credentials: never printed) */
 	char ready_url[1024];    /* server: /ready */
 	char host[256];
 	int port;
@@ -43,16 +57,21 @@ struct component {
 	/* results */
 	enum state state;
 	double latency_ms;
-	char detail[512];
-	bool done;
+	char detail[512];        /* cleaned */
+	bool done, printed;
 };
 
+/* One round's shared state. The waiting thread and every check hold a reference; the last one
+ * out frees it, so a check that overran (it should not) never touches freed memory. */
 struct run {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct timespec deadline;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
 	int timeout_ms;
 	size_t pending;
+	int refs;
+	size_t n;
+	struct component cs[8];
 };
 
 struct job {
@@ -76,11 +95,15 @@ static void print_help(FILE *out)
 		"/ready), PostgreSQL (SELECT 1, version, extensions), the Redis-compatible cache (PING,\n"
 		"AUTH when a password is set, INFO server), the vector store (Qdrant /readyz, Weaviate\n"
 		"ready, MongoDB reachability), the OPAL server (/healthcheck) and the central server.\n"
+		"Each check ends by the deadline whatever the server does (name resolution, connection,\n"
+		"TLS, authentication and reply all count); replies are size-limited; results are printed\n"
+		"as they arrive.\n"
 		"\n"
 		"  --config FILE        setup's answers (default: .aeterna/config.toml)\n"
 		"  --timeout MS         time allowed to each check, and to the whole run (default 2000)\n"
-		"  --json               print the results as JSON\n"
-		"  --watch SECONDS      repeat every SECONDS until interrupted (with --json: one array per line)\n"
+		"  --json               print the results as JSON (one array; with --watch, one object per\n"
+		"                       line as each result arrives)\n"
+		"  --watch SECONDS      repeat every SECONDS until interrupted\n"
 		"  --server-url URL     the Aeterna server (default http://localhost:8080)\n"
 		"  --postgres-host H    --postgres-port P   PostgreSQL (default: from the configuration)\n"
 		"  --cache-host H       --cache-port P      the cache (default: from the configuration)\n"
@@ -88,11 +111,13 @@ static void print_help(FILE *out)
 		"  --opal-url URL       the OPAL server (default http://localhost:7002 when OPAL is on)\n"
 		"  -h, --help\n"
 		"\n"
+		"States: up, down, timeout (no answer by the deadline), refused (nothing listens),\n"
+		"protocol error (the answer is not the protocol expected, or is over its size limit).\n"
 		"Environment: PGPASSWORD and AETERNA_CACHE_PASSWORD override the stored passwords.\n"
 		"Exit status: 0 all required components up, 1 otherwise, 2 usage error.\n");
 }
 
-/* --- probes ------------------------------------------------------------------------------ */
+/* --- time ---------------------------------------------------------------------------------- */
 
 static int remaining_ms(const struct run *r)
 {
@@ -102,236 +127,830 @@ static int remaining_ms(const struct run *r)
 	return ms < 0 ? 0 : ms > r->timeout_ms ? r->timeout_ms : (int)ms;
 }
 
-static size_t collect(char *ptr, size_t size, size_t n, void *user)
+static struct timespec add_ms(struct timespec t, long ms)
 {
-	struct strbuf *b = user;
-	if (b->len < 65536)
-		strbuf_add(b, ptr, size * n);
-	return size * n;
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
 }
 
-/* GET url; returns the HTTP status (0 on transport failure, with *st set). */
-static long http_get(const char *url, int timeout_ms, struct strbuf *body, enum state *st, char *err, size_t errlen)
+static void set_result(struct component *c, enum state st, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_result(struct component *c, enum state st, const char *fmt, ...)
 {
-	CURL *h = curl_easy_init();
-	if (!h) {
-		*st = ST_DOWN;
-		snprintf(err, errlen, "cannot start an HTTP client");
+	char raw[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	va_end(ap);
+	c->state = st;
+	text_clean(c->detail, sizeof(c->detail), raw, strlen(raw));
+}
+
+static void timeout_result(const struct run *r, struct component *c, const char *during)
+{
+	set_result(c, ST_TIMEOUT, "no answer within %d ms (%s)", r->timeout_ms, during);
+}
+
+/* --- name resolution with a deadline -------------------------------------------------------- *
+ * getaddrinfo cannot be cancelled, so it runs in a detached thread; the caller waits only until
+ * the deadline. The job is shared (reference counted): whoever finishes last frees it. */
+
+struct resolve {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int refs;
+	bool done;
+	int rc;
+	char host[256], port[16];
+	struct addrinfo *res;
+};
+
+static void resolve_unref(struct resolve *q)
+{
+	pthread_mutex_lock(&q->mu);
+	bool last = --q->refs == 0;
+	pthread_mutex_unlock(&q->mu);
+	if (last) {
+		if (q->res)
+			freeaddrinfo(q->res);
+		pthread_mutex_destroy(&q->mu);
+		pthread_cond_destroy(&q->cv);
+		free(q);
+	}
+}
+
+static void *resolve_thread(void *arg)
+{
+	struct resolve *q = arg;
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res = NULL;
+	int rc = getaddrinfo(q->host, q->port, &hints, &res);
+	pthread_mutex_lock(&q->mu);
+	q->done = true;
+	q->rc = rc;
+	q->res = res;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->mu);
+	resolve_unref(q);
+	return NULL;
+}
+
+enum resolved { RES_OK, RES_FAILED, RES_TIMEOUT };
+
+/* Resolves host:port by the deadline; *out (caller frees with freeaddrinfo) on RES_OK. */
+static enum resolved resolve_by(const struct run *r, const char *host, int port, struct addrinfo **out, char *why, size_t wlen)
+{
+	char portbuf[16];
+	snprintf(portbuf, sizeof(portbuf), "%d", port);
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICHOST };
+	if (getaddrinfo(host, portbuf, &hints, out) == 0)
+		return RES_OK; /* an address: nothing to look up */
+	struct resolve *q = calloc(1, sizeof(*q));
+	if (!q) {
+		snprintf(why, wlen, "out of memory");
+		return RES_FAILED;
+	}
+	pthread_mutex_init(&q->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	snprintf(q->host, sizeof(q->host), "%s", host);
+	snprintf(q->port, sizeof(q->port), "%s", portbuf);
+	q->refs = 2;
+	pthread_t t;
+	pthread_attr_t at;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (pthread_create(&t, &at, resolve_thread, q)) {
+		pthread_attr_destroy(&at);
+		q->refs = 1;
+		resolve_unref(q);
+		snprintf(why, wlen, "cannot start the name lookup");
+		return RES_FAILED;
+	}
+	pthread_attr_destroy(&at);
+	enum resolved res = RES_TIMEOUT;
+	pthread_mutex_lock(&q->mu);
+	while (!q->done && pthread_cond_timedwait(&q->cv, &q->mu, &r->deadline) != ETIMEDOUT)
+		;
+	if (q->done) {
+		if (q->rc == 0) {
+			*out = q->res;
+			q->res = NULL;
+			res = RES_OK;
+		} else {
+			snprintf(why, wlen, "cannot resolve %s: %s", host, gai_strerror(q->rc));
+			res = RES_FAILED;
+		}
+	}
+	pthread_mutex_unlock(&q->mu);
+	resolve_unref(q);
+	return res;
+}
+
+/* --- TCP with a deadline -------------------------------------------------------------------- */
+
+/* Connects to host:port by the deadline; returns a non-blocking socket, or -1 with the
+ * component's result set. */
+static int connect_by(struct run *r, struct component *c)
+{
+	struct addrinfo *ai = NULL;
+	char why[300] = "";
+	enum resolved rs = resolve_by(r, c->host, c->port, &ai, why, sizeof(why));
+	if (rs == RES_TIMEOUT) {
+		timeout_result(r, c, "resolving the host name");
+		return -1;
+	}
+	if (rs == RES_FAILED) {
+		set_result(c, ST_DOWN, "%s", why);
+		return -1;
+	}
+	int fd = -1, last_err = 0;
+	for (struct addrinfo *a = ai; a && fd < 0; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+		if (fd < 0) {
+			last_err = errno;
+			continue;
+		}
+		if (connect(fd, a->ai_addr, a->ai_addrlen) == 0)
+			break;
+		if (errno != EINPROGRESS) {
+			last_err = errno;
+			close(fd);
+			fd = -1;
+			continue;
+		}
+		struct pollfd p = { fd, POLLOUT, 0 };
+		int left = remaining_ms(r);
+		int pr = left > 0 ? poll(&p, 1, left) : 0;
+		if (pr == 0) {
+			close(fd);
+			freeaddrinfo(ai);
+			timeout_result(r, c, "connecting");
+			return -1;
+		}
+		int soerr = 0;
+		socklen_t sl = sizeof(soerr);
+		if (pr < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) || soerr) {
+			last_err = pr < 0 ? errno : soerr;
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(ai);
+	if (fd < 0)
+		set_result(c, last_err == ECONNREFUSED ? ST_REFUSED : ST_DOWN, "cannot connect to %s:%d: %s", c->host, c->port,
+			   strerror(last_err ? last_err : EHOSTUNREACH));
+	return fd;
+}
+
+/* Writes all of buf by the deadline; 0, or -1 with the result set. */
+static int send_by(struct run *r, struct component *c, int fd, const char *buf, size_t len, const char *during)
+{
+	while (len) {
+		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
+		if (w > 0) {
+			buf += w;
+			len -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			set_result(c, ST_DOWN, "connection lost while %s: %s", during, strerror(errno));
+			return -1;
+		}
+		struct pollfd p = { fd, POLLOUT, 0 };
+		int left = remaining_ms(r);
+		if (left <= 0 || poll(&p, 1, left) == 0) {
+			timeout_result(r, c, during);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* --- Redis: RESP spoken directly over the socket, each reply limited --------------------------- */
+
+struct resp_conn {
+	int fd;
+	char buf[REPLY_LIMIT + 1];
+	size_t len;
+};
+
+/* Sends a command and reads its whole reply (at most REPLY_LIMIT bytes) by the deadline. Returns
+ * 0 with *rep pointing into rc->buf (valid until the next call), or -1 with the result set. */
+static int redis_call(struct run *r, struct component *c, struct resp_conn *rc, const char *const *argv, size_t argc,
+		      const char *during, struct resp_reply *rep)
+{
+	char cmd[600];
+	size_t n = resp_command(cmd, sizeof(cmd), argv, argc);
+	if (!n) {
+		set_result(c, ST_DOWN, "the %s command is too long", during);
+		return -1;
+	}
+	int s = send_by(r, c, rc->fd, cmd, n, during);
+	memset(cmd, 0, sizeof(cmd)); /* may hold the password */
+	if (s)
+		return -1;
+	rc->len = 0;
+	for (;;) {
+		char why[200] = "";
+		size_t used = 0;
+		enum resp_result pr = resp_parse(rc->buf, rc->len, REPLY_LIMIT, rep, &used, why, sizeof(why));
+		if (pr == RESP_DONE)
+			return 0;
+		if (pr == RESP_BAD || pr == RESP_TOO_BIG) {
+			set_result(c, ST_PROTOCOL, "reply to %s: %s", during, why);
+			return -1;
+		}
+		struct pollfd p = { rc->fd, POLLIN, 0 };
+		int left = remaining_ms(r);
+		if (left <= 0 || poll(&p, 1, left) == 0) {
+			if (rc->len)
+				set_result(c, ST_TIMEOUT, "no whole reply to %s within %d ms (%zu bytes arrived)", during, r->timeout_ms, rc->len);
+			else
+				timeout_result(r, c, during);
+			return -1;
+		}
+		ssize_t got = recv(rc->fd, rc->buf + rc->len, REPLY_LIMIT - rc->len, 0);
+		if (got == 0) {
+			set_result(c, rc->len ? ST_PROTOCOL : ST_DOWN, "the server closed the connection %s %s",
+				   rc->len ? "in the middle of its reply to" : "instead of answering", during);
+			return -1;
+		}
+		if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+			set_result(c, ST_DOWN, "connection lost while %s: %s", during, strerror(errno));
+			return -1;
+		}
+		if (got > 0)
+			rc->len += (size_t)got;
+	}
+}
+
+static void probe_redis(struct run *r, struct component *c)
+{
+	struct resp_conn *rc = malloc(sizeof(*rc));
+	if (!rc) {
+		set_result(c, ST_DOWN, "out of memory");
+		return;
+	}
+	rc->fd = connect_by(r, c);
+	if (rc->fd < 0) {
+		free(rc);
+		return;
+	}
+	struct resp_reply rep;
+	if (*c->password) {
+		const char *argv[] = { "AUTH", c->password };
+		if (redis_call(r, c, rc, argv, 2, "AUTH", &rep))
+			goto out;
+		if (rep.type == '-') {
+			set_result(c, ST_DOWN, "AUTH failed: %.*s", (int)rep.len, rep.str);
+			goto out;
+		}
+	}
+	const char *ping[] = { "PING" };
+	if (redis_call(r, c, rc, ping, 1, "PING", &rep))
+		goto out;
+	if (rep.type == '-') {
+		set_result(c, ST_DOWN, "PING: %.*s", (int)rep.len, rep.str);
+		goto out;
+	}
+	if ((rep.type != '+' && rep.type != '$') || !rep.str || rep.len != 4 || memcmp(rep.str, "PONG", 4)) {
+		set_result(c, ST_PROTOCOL, "PING was not answered with PONG (a '%c' reply)", rep.type);
+		goto out;
+	}
+	set_result(c, ST_UP, "PONG");
+	const char *info[] = { "INFO", "server" };
+	struct component probe = *c; /* INFO is extra: its failure does not make the cache down */
+	if (redis_call(r, &probe, rc, info, 2, "INFO", &rep) == 0 && rep.type == '$' && rep.str) {
+		char product[128];
+		if (redis_info_product(rep.str, rep.len, product, sizeof(product)))
+			set_result(c, ST_UP, "PONG, %s", product);
+	} else if (probe.state != ST_UP) {
+		set_result(c, ST_UP, "PONG (INFO: %s)", probe.detail);
+	}
+	memset(probe.password, 0, sizeof(probe.password));
+out:
+	close(rc->fd);
+	free(rc);
+}
+
+static void probe_tcp(struct run *r, struct component *c)
+{
+	/* reachability only: a TCP connection within the deadline */
+	int fd = connect_by(r, c);
+	if (fd >= 0) {
+		set_result(c, ST_UP, "TCP connection accepted");
+		close(fd);
+	}
+}
+
+/* --- HTTP: libcurl, deadline and size limits --------------------------------------------------- */
+
+struct body {
+	char buf[REPLY_LIMIT];
+	size_t len;
+	bool too_big;
+};
+
+static size_t collect(char *ptr, size_t size, size_t n, void *user)
+{
+	struct body *b = user;
+	size_t len = size * n;
+	if (len > sizeof(b->buf) - b->len) {
+		b->too_big = true;
+		return 0; /* aborts the transfer */
+	}
+	memcpy(b->buf + b->len, ptr, len);
+	b->len += len;
+	return len;
+}
+
+/* The host and port of an http(s) URL; false when it has none. An IPv6 literal keeps no brackets. */
+static bool url_host_port(const char *url, char *host, size_t hlen, int *port)
+{
+	const char *p = strstr(url, "://");
+	if (!p)
+		return false;
+	bool tls = !strncmp(url, "https", 5);
+	p += 3;
+	size_t alen = strcspn(p, "/?#");
+	const char *at = NULL;
+	for (const char *q = p; q < p + alen; q++)
+		if (*q == '@')
+			at = q;
+	if (at) {
+		alen -= (size_t)(at + 1 - p);
+		p = at + 1;
+	}
+	const char *colon;
+	if (*p == '[') {
+		const char *close = memchr(p, ']', alen);
+		if (!close)
+			return false;
+		snprintf(host, hlen, "%.*s", (int)(close - p - 1), p + 1);
+		colon = close + 1 < p + alen && close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = memchr(p, ':', alen);
+		snprintf(host, hlen, "%.*s", (int)((colon ? colon : p + alen) - p), p);
+	}
+	*port = colon ? atoi(colon + 1) : tls ? 443 : 80;
+	return *host && *port > 0 && *port < 65536;
+}
+
+/* GET url by the deadline; returns the HTTP status, or 0 with the result set. The host name is
+ * resolved here, by the deadline, and handed to libcurl (whose own lookup can outlive it). */
+static long http_get(struct run *r, struct component *c, const char *url, struct body *body)
+{
+	struct ae_error err;
+	const struct curl_api *api = netlib_curl(&err);
+	if (!api) {
+		set_result(c, ST_DOWN, "%s", err.msg);
 		return 0;
 	}
+	int left = remaining_ms(r);
+	if (left <= 0) {
+		timeout_result(r, c, "before the request");
+		return 0;
+	}
+	struct curl_slist *pinned = NULL;
+	char host[256];
+	int port;
+	unsigned char bin[sizeof(struct in6_addr)];
+	if (url_host_port(url, host, sizeof(host), &port) && inet_pton(AF_INET, host, bin) != 1 && inet_pton(AF_INET6, host, bin) != 1) {
+		struct addrinfo *ai = NULL;
+		char why[300] = "";
+		enum resolved rs = resolve_by(r, host, port, &ai, why, sizeof(why));
+		if (rs == RES_TIMEOUT) {
+			timeout_result(r, c, "resolving the host name");
+			return 0;
+		}
+		if (rs == RES_FAILED) {
+			set_result(c, ST_DOWN, "%s", why);
+			return 0;
+		}
+		char addr[INET6_ADDRSTRLEN + 1] = "", entry[600];
+		getnameinfo(ai->ai_addr, ai->ai_addrlen, addr, sizeof(addr), NULL, 0, NI_NUMERICHOST);
+		freeaddrinfo(ai);
+		bool v6 = strchr(addr, ':') != NULL;
+		snprintf(entry, sizeof(entry), "%s:%d:%s%s%s", host, port, v6 ? "[" : "", addr, v6 ? "]" : "");
+		pinned = api->slist_append(NULL, entry);
+		left = remaining_ms(r);
+		if (left <= 0) {
+			api->slist_free_all(pinned);
+			timeout_result(r, c, "resolving the host name");
+			return 0;
+		}
+	}
+	CURL *h = api->easy_init();
+	if (!h) {
+		api->slist_free_all(pinned);
+		set_result(c, ST_DOWN, "cannot start an HTTP client");
+		return 0;
+	}
+	if (pinned)
+		api->easy_setopt(h, CURLOPT_RESOLVE, pinned);
+	body->len = 0;
+	body->too_big = false;
 	char ebuf[CURL_ERROR_SIZE] = "";
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)(timeout_ms > 0 ? timeout_ms : 1));
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, body);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "aeterna-status/" AETERNA_VERSION);
-	CURLcode rc = curl_easy_perform(h);
+	api->easy_setopt(h, CURLOPT_URL, url);
+	api->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	api->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	api->easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)left);        /* everything: DNS, connect, TLS, reply */
+	api->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
+	api->easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)REPLY_LIMIT);
+	api->easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+	api->easy_setopt(h, CURLOPT_WRITEDATA, body);
+	api->easy_setopt(h, CURLOPT_ERRORBUFFER, ebuf);
+	api->easy_setopt(h, CURLOPT_USERAGENT, "aeterna-status/" AETERNA_VERSION);
+	CURLcode rc = api->easy_perform(h);
 	long code = 0;
 	if (rc == CURLE_OK) {
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+		api->easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	} else {
-		*st = rc == CURLE_OPERATION_TIMEDOUT ? ST_TIMEOUT : rc == CURLE_COULDNT_CONNECT ? ST_REFUSED : ST_DOWN;
-		snprintf(err, errlen, "%s", *ebuf ? ebuf : curl_easy_strerror(rc));
+		const char *m = *ebuf ? ebuf : api->easy_strerror(rc);
+		switch (rc) {
+		case CURLE_OPERATION_TIMEDOUT:
+			set_result(c, ST_TIMEOUT, "no whole answer within %d ms (%s)", r->timeout_ms, m);
+			break;
+		case CURLE_COULDNT_CONNECT:
+			set_result(c, strstr(m, "refused") || strstr(m, "Couldn't connect") ? ST_REFUSED : ST_DOWN, "%s", m);
+			break;
+		case CURLE_FILESIZE_EXCEEDED:
+		case CURLE_WRITE_ERROR:
+			set_result(c, ST_PROTOCOL, "the reply is larger than %d bytes", REPLY_LIMIT);
+			break;
+		case CURLE_WEIRD_SERVER_REPLY:
+		case CURLE_GOT_NOTHING:
+		case CURLE_UNSUPPORTED_PROTOCOL:
+		case CURLE_HTTP2:
+		case CURLE_BAD_CONTENT_ENCODING:
+		case CURLE_PARTIAL_FILE:
+			set_result(c, ST_PROTOCOL, "not a valid HTTP answer: %s", m);
+			break;
+		default:
+			set_result(c, ST_DOWN, "%s", m);
+		}
 	}
-	curl_easy_cleanup(h);
+	api->easy_cleanup(h);
+	api->slist_free_all(pinned);
 	return code;
 }
 
 static void probe_http(struct run *r, struct component *c)
 {
-	struct strbuf body = {0};
-	enum state st = ST_DOWN;
-	char err[256] = "";
-	long code = http_get(c->url, remaining_ms(r), &body, &st, err, sizeof(err));
+	struct body *body = malloc(sizeof(*body));
+	if (!body) {
+		set_result(c, ST_DOWN, "out of memory");
+		return;
+	}
+	long code = http_get(r, c, c->url, body);
 	if (!code) {
-		c->state = st;
-		snprintf(c->detail, sizeof(c->detail), "%s", err);
+		/* the result is set */
 	} else if (code < 200 || code > 299) {
-		c->state = ST_DOWN;
-		snprintf(c->detail, sizeof(c->detail), "HTTP %ld", code);
+		set_result(c, ST_DOWN, "HTTP %ld", code);
 	} else {
-		c->state = ST_UP;
-		snprintf(c->detail, sizeof(c->detail), "HTTP %ld", code);
+		set_result(c, ST_UP, "HTTP %ld", code);
 		/* the server's /health names its version; /ready says whether it can serve */
-		json_t *j = body.len ? json_loadb(body.buf, body.len, 0, NULL) : NULL;
-		const char *ver = j ? json_string_value(json_object_get(j, "version")) : NULL;
-		if (ver)
-			snprintf(c->detail, sizeof(c->detail), "version %s", ver);
-		json_decref(j);
+		char ver[128];
+		if (http_json_version(body->buf, body->len, ver, sizeof(ver)))
+			set_result(c, ST_UP, "version %s", ver);
 		if (*c->ready_url) {
-			struct strbuf rb = {0};
-			long rcode = http_get(c->ready_url, remaining_ms(r), &rb, &st, err, sizeof(err));
-			size_t l = strlen(c->detail);
+			struct component probe = *c;
+			long rcode = http_get(r, &probe, c->ready_url, body);
+			char was[512];
+			snprintf(was, sizeof(was), "%s", c->detail);
 			if (rcode == 200) {
-				snprintf(c->detail + l, sizeof(c->detail) - l, ", ready");
+				set_result(c, ST_UP, "%s, ready", was);
+			} else if (!rcode) {
+				set_result(c, probe.state, "%s, not ready (%s)", was, probe.detail);
 			} else {
-				c->state = ST_DOWN;
-				json_t *rj = rb.len ? json_loadb(rb.buf, rb.len, 0, NULL) : NULL;
+				/* the server lists its failing checks: shown compact, cleaned, cut to fit */
+				json_t *rj = body->len ? json_loadb(body->buf, body->len, 0, NULL) : NULL;
 				char *checks = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
-				snprintf(c->detail + l, sizeof(c->detail) - l, ", not ready (%s%s%s)",
-					 rcode ? "HTTP " : err, rcode ? "" : "", checks ? checks : "");
-				if (rcode) {
-					l = strlen(c->detail);
-					snprintf(c->detail + l, sizeof(c->detail) - l, " %ld", rcode);
-				}
+				set_result(c, ST_DOWN, "%s, not ready (HTTP %ld%s%.300s)", was, rcode, checks ? " " : "", checks ? checks : "");
 				free(checks);
 				json_decref(rj);
 			}
-			strbuf_free(&rb);
+			memset(probe.password, 0, sizeof(probe.password));
 		}
 	}
-	strbuf_free(&body);
+	free(body);
+}
+
+/* --- PostgreSQL: non-blocking libpq, every step polled against the deadline ------------------- */
+
+/* libpq talks to the server through a relay of ours on a loopback port: the relay counts what
+ * the server sends and cuts the connection once it passes the budget, before libpq (which reads
+ * a long message greedily into one buffer) can hold more. TLS passes through it untouched. */
+struct relay {
+	struct run *r;
+	int listen_fd, server_fd;
+	int port;               /* the loopback port libpq connects to */
+	atomic_bool over;       /* the server passed the budget; the relay closed the connection */
+};
+
+/* The relay outlives the deadline by a second: the check itself ends at the deadline and closes
+ * libpq's side, which ends the relay; the relay must not cut the line first. */
+static int relay_left(const struct run *r)
+{
+	return remaining_ms(r) + 1000;
+}
+
+/* Sends all of buf to a non-blocking socket within the relay's time; false when it cannot. */
+static bool relay_send(struct run *r, int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL);
+		if (w > 0) {
+			buf += w;
+			len -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			return false;
+		struct pollfd p = { fd, POLLOUT, 0 };
+		int left = relay_left(r);
+		if (left <= 0 || poll(&p, 1, left) <= 0)
+			return false;
+	}
+	return true;
+}
+
+static void *relay_thread(void *arg)
+{
+	struct relay *x = arg;
+	struct pollfd lp = { x->listen_fd, POLLIN, 0 };
+	int left = relay_left(x->r);
+	int client = -1;
+	if (left > 0 && poll(&lp, 1, left) > 0)
+		client = accept(x->listen_fd, NULL, NULL);
+	if (client >= 0)
+		fcntl(client, F_SETFL, fcntl(client, F_GETFL) | O_NONBLOCK);
+	size_t from_server = 0;
+	char buf[16384];
+	while (client >= 0) {
+		struct pollfd ps[2] = { { client, POLLIN, 0 }, { x->server_fd, POLLIN, 0 } };
+		left = relay_left(x->r);
+		if (left <= 0 || poll(ps, 2, left) <= 0)
+			break;
+		if (ps[0].revents) {
+			ssize_t n = recv(client, buf, sizeof(buf), 0);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) ||
+			    (n > 0 && !relay_send(x->r, x->server_fd, buf, (size_t)n)))
+				break;
+		}
+		if (ps[1].revents) {
+			size_t room = PG_REPLY_LIMIT + 1 - from_server;
+			ssize_t n = recv(x->server_fd, buf, room < sizeof(buf) ? room : sizeof(buf), 0);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				break;
+			if (n > 0 && (from_server += (size_t)n) > PG_REPLY_LIMIT) {
+				atomic_store(&x->over, true);
+				break;
+			}
+			if (n > 0 && !relay_send(x->r, client, buf, (size_t)n))
+				break;
+		}
+	}
+	if (client >= 0)
+		close(client); /* libpq sees the connection end */
+	shutdown(x->server_fd, SHUT_RDWR);
+	return NULL;
+}
+
+/* Opens the loopback listener; 0, or -1 with the result set. */
+static int relay_open(struct relay *x, struct component *c)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK), .sin_port = 0 };
+	socklen_t al = sizeof(a);
+	x->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (x->listen_fd < 0 || bind(x->listen_fd, (struct sockaddr *)&a, sizeof(a)) || listen(x->listen_fd, 1) ||
+	    getsockname(x->listen_fd, (struct sockaddr *)&a, &al)) {
+		set_result(c, ST_DOWN, "cannot open a loopback port for the PostgreSQL check: %s", strerror(errno));
+		if (x->listen_fd >= 0)
+			close(x->listen_fd);
+		return -1;
+	}
+	x->port = ntohs(a.sin_port);
+	return 0;
+}
+
+/* libpq's first line, naming the server rather than the relay. */
+static void pg_message(char *out, size_t size, const char *m, const struct relay *x, const struct component *c)
+{
+	char relay_at[64];
+	snprintf(relay_at, sizeof(relay_at), "\"127.0.0.1\", port %d", x->port);
+	size_t n = strcspn(m, "\n");
+	const char *hit = strstr(m, relay_at);
+	if (hit && (size_t)(hit - m) < n) {
+		const char *rest = hit + strlen(relay_at);
+		snprintf(out, size, "%.*s\"%s\", port %d%.*s", (int)(hit - m), m, c->host, c->port, (int)strcspn(rest, "\n"), rest);
+	} else {
+		snprintf(out, size, "%.*s", (int)n, m);
+	}
+}
+
+/* Waits for libpq's socket by the deadline: true when it is ready. */
+static bool pg_wait(struct run *r, int fd, bool write)
+{
+	struct pollfd p = { fd, write ? POLLOUT : POLLIN, 0 };
+	int left = remaining_ms(r);
+	return fd >= 0 && left > 0 && poll(&p, 1, left) > 0;
+}
+
+static const char *pg_phase(ConnStatusType s)
+{
+	switch (s) {
+	case CONNECTION_STARTED: return "connecting";
+	case CONNECTION_SSL_STARTUP: return "the TLS handshake";
+	case CONNECTION_MADE:
+	case CONNECTION_AWAITING_RESPONSE:
+	case CONNECTION_AUTH_OK: return "authentication";
+	default: return "starting the session";
+	}
+}
+
+/* What libpq said, as a state: a server that does not speak the protocol is a protocol error. */
+static enum state pg_state(const char *m)
+{
+	if (strstr(m, "Connection refused"))
+		return ST_REFUSED;
+	if (strstr(m, "expected authentication request") || strstr(m, "invalid response to SSL") ||
+	    strstr(m, "unexpected message") || strstr(m, "invalid message") || strstr(m, "lost synchronization") ||
+	    strstr(m, "received invalid") || strstr(m, "unsupported frontend protocol") || strstr(m, "server closed the connection unexpectedly"))
+		return ST_PROTOCOL;
+	return ST_DOWN;
 }
 
 static void probe_postgres(struct run *r, struct component *c)
 {
-	char port[16];
-	snprintf(port, sizeof(port), "%d", c->port);
-	const char *keys[] = { "host", "port", "dbname", "user", "password", "application_name", NULL };
-	const char *vals[] = { c->host, port, c->database, c->user, c->password, "aeterna-status", NULL };
-	PGconn *conn = PQconnectStartParams(keys, vals, 0);
-	if (!conn || PQstatus(conn) == CONNECTION_BAD) {
-		c->state = ST_DOWN;
-		snprintf(c->detail, sizeof(c->detail), "%s", conn ? PQerrorMessage(conn) : "out of memory");
+	struct ae_error err;
+	const struct pq_api *pq = netlib_pq(&err);
+	if (!pq) {
+		set_result(c, ST_DOWN, "%s", err.msg);
+		return;
+	}
+	/* resolved and connected here, by the deadline (libpq's own lookup would block), then
+	 * relayed with a byte budget */
+	struct relay x = { .r = r };
+	atomic_init(&x.over, false);
+	x.server_fd = connect_by(r, c);
+	if (x.server_fd < 0)
+		return;
+	if (relay_open(&x, c)) {
+		close(x.server_fd);
+		return;
+	}
+	pthread_t relay_tid;
+	if (pthread_create(&relay_tid, NULL, relay_thread, &x)) {
+		set_result(c, ST_DOWN, "cannot start the PostgreSQL relay");
+		close(x.listen_fd);
+		close(x.server_fd);
+		return;
+	}
+	char port[16], msg[600];
+	snprintf(port, sizeof(port), "%d", x.port);
+	/* gssencmode=disable: no Kerberos lookups (they block); the TLS choice stays libpq's default
+	 * and is negotiated with the server itself, through the relay */
+	const char *keys[] = { "host", "hostaddr", "port", "dbname", "user", "password", "application_name", "gssencmode", NULL };
+	const char *vals[] = { c->host, "127.0.0.1", port, c->database, c->user, c->password, "aeterna-status", "disable", NULL };
+	PGconn *conn = pq->connectStartParams(keys, vals, 0);
+	if (!conn || pq->status(conn) == CONNECTION_BAD) {
+		pg_message(msg, sizeof(msg), conn ? pq->errorMessage(conn) : "out of memory", &x, c);
+		set_result(c, ST_DOWN, "%s", msg);
 		goto out;
 	}
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
 	while (ps != PGRES_POLLING_OK && ps != PGRES_POLLING_FAILED) {
-		int left = remaining_ms(r);
-		if (left <= 0) {
-			c->state = ST_TIMEOUT;
-			snprintf(c->detail, sizeof(c->detail), "no answer within %d ms", r->timeout_ms);
+		if (!pg_wait(r, pq->socket(conn), ps == PGRES_POLLING_WRITING)) {
+			timeout_result(r, c, pg_phase(pq->status(conn)));
 			goto out;
 		}
-		struct pollfd pfd = { PQsocket(conn), ps == PGRES_POLLING_READING ? POLLIN : POLLOUT, 0 };
-		if (pfd.fd >= 0 && poll(&pfd, 1, left) == 0)
-			continue; /* re-check the deadline */
-		ps = PQconnectPoll(conn);
+		ps = pq->connectPoll(conn);
 	}
 	if (ps == PGRES_POLLING_FAILED) {
-		const char *m = PQerrorMessage(conn);
-		c->state = strstr(m, "Connection refused") ? ST_REFUSED : ST_DOWN;
-		snprintf(c->detail, sizeof(c->detail), "%.*s", (int)strcspn(m, "\n"), m);
+		if (atomic_load(&x.over)) {
+			set_result(c, ST_PROTOCOL, "the server sent more than %d bytes while %s", PG_REPLY_LIMIT, pg_phase(pq->status(conn)));
+			goto out;
+		}
+		pg_message(msg, sizeof(msg), pq->errorMessage(conn), &x, c);
+		set_result(c, pg_state(msg), "%s", msg);
 		goto out;
 	}
-	/* the query runs with a statement timeout inside the remaining time */
-	char sql[256];
-	snprintf(sql, sizeof(sql), "SET statement_timeout = %d", remaining_ms(r) > 0 ? remaining_ms(r) : 1);
-	PQclear(PQexec(conn, sql));
-	PGresult *res = PQexec(conn, "SELECT 1, current_setting('server_version'), "
-				     "coalesce((SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'), '')");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		c->state = ST_DOWN;
-		snprintf(c->detail, sizeof(c->detail), "SELECT 1 failed: %.*s", (int)strcspn(PQerrorMessage(conn), "\n"), PQerrorMessage(conn));
-	} else {
-		c->state = ST_UP;
-		const char *ext = PQgetvalue(res, 0, 2);
-		snprintf(c->detail, sizeof(c->detail), "PostgreSQL %s, SELECT 1 ok, extensions: %s", PQgetvalue(res, 0, 1),
-			 *ext ? ext : "none");
+	/* the query, sent and read without blocking; a statement timeout inside the remaining time
+	 * keeps the server from working on after we give up */
+	char sql[512];
+	snprintf(sql, sizeof(sql),
+		 "SET statement_timeout = %d; SELECT 1, current_setting('server_version'), "
+		 "coalesce((SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'), '')",
+		 remaining_ms(r) > 0 ? remaining_ms(r) : 1);
+	if (pq->setnonblocking(conn, 1) || !pq->sendQuery(conn, sql)) {
+		pg_message(msg, sizeof(msg), pq->errorMessage(conn), &x, c);
+		set_result(c, pg_state(msg), "cannot send SELECT 1: %s", msg);
+		goto out;
 	}
-	PQclear(res);
-out:
-	PQfinish(conn);
-}
-
-static void probe_redis(struct run *r, struct component *c)
-{
-	int left = remaining_ms(r);
-	struct timeval tv = { left / 1000, (left % 1000) * 1000 };
-	redisContext *ctx = redisConnectWithTimeout(c->host, c->port, tv);
-	if (!ctx || ctx->err) {
-		const char *m = ctx ? ctx->errstr : "out of memory";
-		c->state = ctx && (ctx->err == REDIS_ERR_IO && errno == ECONNREFUSED) ? ST_REFUSED
-			   : strstr(m, "refused") ? ST_REFUSED
-			   : strstr(m, "timed out") || strstr(m, "Timeout") ? ST_TIMEOUT : ST_DOWN;
-		snprintf(c->detail, sizeof(c->detail), "%s", m);
-		if (ctx)
-			redisFree(ctx);
-		return;
-	}
-	left = remaining_ms(r);
-	tv = (struct timeval){ left / 1000, (left % 1000) * 1000 };
-	redisSetTimeout(ctx, tv);
-	redisReply *rep;
-	if (*c->password) {
-		rep = redisCommand(ctx, "AUTH %s", c->password);
-		if (!rep || rep->type == REDIS_REPLY_ERROR) {
-			c->state = rep ? ST_DOWN : ST_TIMEOUT;
-			snprintf(c->detail, sizeof(c->detail), "AUTH failed: %s", rep ? rep->str : ctx->errstr);
-			freeReplyObject(rep);
-			redisFree(ctx);
-			return;
+	int fl;
+	while ((fl = pq->flush(conn)) == 1) {
+		if (!pg_wait(r, pq->socket(conn), true)) {
+			timeout_result(r, c, "sending the query");
+			goto out;
 		}
-		freeReplyObject(rep);
 	}
-	rep = redisCommand(ctx, "PING");
-	if (!rep || rep->type == REDIS_REPLY_ERROR || !rep->str || strcmp(rep->str, "PONG")) {
-		c->state = rep ? ST_DOWN : ST_TIMEOUT;
-		snprintf(c->detail, sizeof(c->detail), "PING: %s", rep && rep->str ? rep->str : ctx->errstr);
-		freeReplyObject(rep);
-		redisFree(ctx);
-		return;
-	}
-	freeReplyObject(rep);
-	c->state = ST_UP;
-	snprintf(c->detail, sizeof(c->detail), "PONG");
-	rep = redisCommand(ctx, "INFO server");
-	if (rep && rep->type == REDIS_REPLY_STRING) {
-		/* Dragonfly and Valkey name themselves; Redis reports redis_version only */
-		static const struct { const char *key, *name; } products[] = {
-			{ "dragonfly_version:", "Dragonfly" }, { "valkey_version:", "Valkey" }, { "redis_version:", "Redis" },
-		};
-		for (size_t i = 0; i < 3; i++) {
-			const char *p = strstr(rep->str, products[i].key);
-			if (p) {
-				p += strlen(products[i].key);
-				snprintf(c->detail, sizeof(c->detail), "PONG, %s %.*s", products[i].name, (int)strcspn(p, "\r\n"), p);
-				break;
+	PGresult *last = NULL;
+	bool failed = fl < 0;
+	char error[300] = "";
+	for (;;) {
+		while (!failed && pq->isBusy(conn)) {
+			if (!pg_wait(r, pq->socket(conn), false)) {
+				pq->clear(last);
+				timeout_result(r, c, "waiting for the query's answer");
+				goto out;
 			}
+			if (!pq->consumeInput(conn))
+				failed = true;
 		}
+		if (failed)
+			break;
+		PGresult *res = pq->getResult(conn);
+		if (!res)
+			break;
+		ExecStatusType st = pq->resultStatus(res);
+		if (st == PGRES_TUPLES_OK) {
+			pq->clear(last);
+			last = res;
+			continue;
+		}
+		if (st != PGRES_COMMAND_OK && !*error) {
+			const char *m = pq->resultErrorMessage(res);
+			snprintf(error, sizeof(error), "%.*s", (int)strcspn(m, "\n"), m);
+		}
+		pq->clear(res);
 	}
-	freeReplyObject(rep);
-	redisFree(ctx);
+	if (failed && atomic_load(&x.over)) {
+		set_result(c, ST_PROTOCOL, "the answer to SELECT 1 is larger than %d bytes", PG_REPLY_LIMIT);
+	} else if (failed) {
+		pg_message(msg, sizeof(msg), pq->errorMessage(conn), &x, c);
+		set_result(c, pg_state(msg), "SELECT 1 failed: %s", msg);
+	} else if (*error || !last) {
+		set_result(c, ST_DOWN, "SELECT 1 failed: %s", *error ? error : "no rows");
+	} else if (pq->ntuples(last) != 1 || pq->nfields(last) != 3) {
+		set_result(c, ST_PROTOCOL, "SELECT 1 answered with %d rows of %d columns", pq->ntuples(last), pq->nfields(last));
+	} else {
+		const char *ext = pq->getvalue(last, 0, 2);
+		set_result(c, ST_UP, "PostgreSQL %.*s, SELECT 1 ok, extensions: %.*s", pq->getlength(last, 0, 1) < 64 ? pq->getlength(last, 0, 1) : 64,
+			   pq->getvalue(last, 0, 1), 300, *ext ? ext : "none");
+	}
+	pq->clear(last);
+out:
+	if (conn)
+		pq->finish(conn); /* the relay sees libpq go and ends */
+	shutdown(x.server_fd, SHUT_RDWR);
+	pthread_join(relay_tid, NULL);
+	close(x.listen_fd);
+	close(x.server_fd);
 }
 
-static void probe_tcp(struct run *r, struct component *c)
+static void run_unref(struct run *r)
 {
-	/* reachability only: a TCP connection within the deadline (hiredis' connect does this) */
-	int left = remaining_ms(r);
-	struct timeval tv = { left / 1000, (left % 1000) * 1000 };
-	redisContext *ctx = redisConnectWithTimeout(c->host, c->port, tv);
-	if (!ctx || ctx->err) {
-		const char *m = ctx ? ctx->errstr : "out of memory";
-		c->state = strstr(m, "refused") ? ST_REFUSED : strstr(m, "timed out") || strstr(m, "Timeout") ? ST_TIMEOUT : ST_DOWN;
-		snprintf(c->detail, sizeof(c->detail), "%s", m);
-	} else {
-		c->state = ST_UP;
-		snprintf(c->detail, sizeof(c->detail), "TCP connection accepted");
+	pthread_mutex_lock(&r->mu);
+	bool last = --r->refs == 0;
+	pthread_mutex_unlock(&r->mu);
+	if (last) {
+		for (size_t i = 0; i < r->n; i++)
+			memset(r->cs[i].password, 0, sizeof(r->cs[i].password));
+		pthread_mutex_destroy(&r->mu);
+		pthread_cond_destroy(&r->cv);
+		free(r);
 	}
-	if (ctx)
-		redisFree(ctx);
 }
 
 static void *worker(void *arg)
 {
 	struct job *j = arg;
+	struct run *r = j->run;
 	struct component *c = j->c;
+	free(j);
 	double t0 = now_ms();
 	switch (c->kind) {
-	case K_HTTP: probe_http(j->run, c); break;
-	case K_POSTGRES: probe_postgres(j->run, c); break;
-	case K_REDIS: probe_redis(j->run, c); break;
-	case K_TCP: probe_tcp(j->run, c); break;
+	case K_HTTP: probe_http(r, c); break;
+	case K_POSTGRES: probe_postgres(r, c); break;
+	case K_REDIS: probe_redis(r, c); break;
+	case K_TCP: probe_tcp(r, c); break;
 	}
+	pthread_mutex_lock(&r->mu);
 	c->latency_ms = now_ms() - t0;
-	pthread_mutex_lock(&j->run->mu);
 	c->done = true;
-	j->run->pending--;
-	pthread_cond_signal(&j->run->cv);
-	pthread_mutex_unlock(&j->run->mu);
+	r->pending--;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	run_unref(r);
 	return NULL;
 }
 
@@ -355,6 +974,19 @@ static void split_host_port(const char *url, char *host, size_t hlen, int *port,
 	*port = p[n] == ':' ? atoi(p + n + 1) : dflt;
 }
 
+/* base + path, the path going before any query or fragment of base ("http://h/?k=v" + "/health"
+ * is "http://h/health?k=v"). */
+static void join_url(char *out, size_t size, const char *base, const char *path)
+{
+	size_t n = strcspn(base, "?#");
+	size_t stem = n;
+	const char *scheme = strstr(base, "://");
+	size_t min = scheme && (size_t)(scheme - base) < n ? (size_t)(scheme - base) + 3 : 0;
+	while (stem > min && base[stem - 1] == '/')
+		stem--;
+	snprintf(out, size, "%.*s%s%s", (int)stem, base, path, base + n);
+}
+
 static size_t build(const struct deployment *d, const struct overrides *o, struct component *cs)
 {
 	size_t n = 0;
@@ -363,15 +995,15 @@ static size_t build(const struct deployment *d, const struct overrides *o, struc
 	if (d->target != TARGET_OPENCODE_ONLY || o->server_url) {
 		c = &cs[n++];
 		*c = (struct component){ .name = "aeterna", .kind = K_HTTP, .required = true };
-		snprintf(c->url, sizeof(c->url), "%s/health", server);
-		snprintf(c->ready_url, sizeof(c->ready_url), "%s/ready", server);
-		snprintf(c->endpoint, sizeof(c->endpoint), "%s", server);
+		join_url(c->url, sizeof(c->url), server, "/health");
+		join_url(c->ready_url, sizeof(c->ready_url), server, "/ready");
+		url_mask(c->endpoint, sizeof(c->endpoint), server);
 	}
 	if (d->mode != MODE_LOCAL && d->central_url) {
 		c = &cs[n++];
 		*c = (struct component){ .name = "central", .kind = K_HTTP, .required = true };
-		snprintf(c->url, sizeof(c->url), "%s/health", d->central_url);
-		snprintf(c->endpoint, sizeof(c->endpoint), "%s", d->central_url);
+		join_url(c->url, sizeof(c->url), d->central_url, "/health");
+		url_mask(c->endpoint, sizeof(c->endpoint), d->central_url);
 	}
 	if (d->target != TARGET_OPENCODE_ONLY) {
 		c = &cs[n++];
@@ -411,8 +1043,10 @@ static size_t build(const struct deployment *d, const struct overrides *o, struc
 			break;
 		case VB_WEAVIATE:
 			url = o->vector_url ? o->vector_url : model_vector_bundled(d) ? "http://localhost:8081" : d->weaviate_url;
-			snprintf(c->url, sizeof(c->url), "%s/v1/.well-known/ready", url ? url : "");
-			snprintf(c->endpoint, sizeof(c->endpoint), "weaviate %s", url ? url : "");
+			join_url(c->url, sizeof(c->url), url ? url : "", "/v1/.well-known/ready");
+			char masked[900];
+			url_mask(masked, sizeof(masked), url ? url : "");
+			snprintf(c->endpoint, sizeof(c->endpoint), "weaviate %s", masked);
 			break;
 		case VB_MONGODB:
 			url = o->vector_url ? o->vector_url : model_vector_bundled(d) ? "mongodb://localhost:27017" : d->mongodb_uri;
@@ -432,95 +1066,170 @@ static size_t build(const struct deployment *d, const struct overrides *o, struc
 		c = &cs[n++];
 		*c = (struct component){ .name = "opal", .kind = K_HTTP, .required = true };
 		const char *url = o->opal_url ? o->opal_url : "http://localhost:7002";
-		snprintf(c->url, sizeof(c->url), "%s/healthcheck", url);
-		snprintf(c->endpoint, sizeof(c->endpoint), "%s", url);
+		join_url(c->url, sizeof(c->url), url, "/healthcheck");
+		url_mask(c->endpoint, sizeof(c->endpoint), url);
 	}
 	return n;
 }
 
 /* --- output ------------------------------------------------------------------------------ */
 
-static void print_table(const struct component *cs, size_t n, bool color)
+static void print_header(void)
 {
-	printf("%-11s %-40s %-12s %9s  %s\n", "COMPONENT", "ENDPOINT", "STATE", "LATENCY", "DETAIL");
-	for (size_t i = 0; i < n; i++) {
-		const struct component *c = &cs[i];
-		const char *col = !color ? "" : c->state == ST_UP ? "\033[32m" : c->state == ST_SKIPPED ? "\033[2m" : "\033[31m";
-		char lat[32] = "-";
-		if (c->state != ST_SKIPPED)
-			snprintf(lat, sizeof(lat), "%.0f ms", c->latency_ms);
-		printf("%-11s %-40.40s %s%-12s%s %9s  %s\n", c->name, c->endpoint, col, state_names[c->state], color ? "\033[0m" : "",
-		       lat, c->detail);
-	}
+	printf("%-11s %-40s %-14s %9s  %s\n", "COMPONENT", "ENDPOINT", "STATE", "LATENCY", "DETAIL");
 }
 
-static void print_json(const struct component *cs, size_t n, bool one_line)
+static void print_row(const struct component *c, bool color)
+{
+	const char *col = !color ? "" : c->state == ST_UP ? "\033[32m" : c->state == ST_SKIPPED ? "\033[2m" : "\033[31m";
+	char lat[32] = "-";
+	if (c->state != ST_SKIPPED)
+		snprintf(lat, sizeof(lat), "%.0f ms", c->latency_ms);
+	printf("%-11s %-40.40s %s%-14s%s %9s  %s\n", c->name, c->endpoint, col, state_names[c->state], color ? "\033[0m" : "", lat,
+	       c->detail);
+}
+
+static json_t *component_json(const struct component *c)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s}", "component", c->name, "endpoint", c->endpoint, "state",
+			      state_names[c->state], "required", c->required, "detail", c->detail);
+	if (o && c->state != ST_SKIPPED) /* whole milliseconds: no 17-digit noise */
+		json_object_set_new(o, "latency_ms", json_integer((json_int_t)llround(c->latency_ms)));
+	return o;
+}
+
+static void print_json(const struct component *cs, size_t n)
 {
 	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < n; i++) {
-		const struct component *c = &cs[i];
-		json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s}", "component", c->name, "endpoint", c->endpoint, "state",
-				      state_names[c->state], "required", c->required, "detail", c->detail);
-		if (o && c->state != ST_SKIPPED)
-			json_object_set_new(o, "latency_ms", json_real(c->latency_ms));
-		json_array_append_new(arr, o);
-	}
-	json_print_release(stdout, arr, one_line);
+	for (size_t i = 0; arr && i < n; i++)
+		json_array_append_new(arr, component_json(&cs[i]));
+	json_print_release(stdout, arr, false);
 }
 
-/* One round: probes everything concurrently; returns the exit code. */
-static int round_once(const struct deployment *d, const struct overrides *o, int timeout_ms, bool json, int watch)
+/* One result as it arrives: a table row, or (--json --watch) one JSON object on its own line. */
+static void emit(const struct component *c, bool json, bool color, unsigned round)
 {
-	struct component cs[8];
-	size_t n = build(d, o, cs);
-	struct run r = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0, 0 }, timeout_ms, 0 };
-	clock_gettime(CLOCK_MONOTONIC, &r.deadline);
-	r.deadline.tv_sec += timeout_ms / 1000;
-	r.deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (r.deadline.tv_nsec >= 1000000000L) {
-		r.deadline.tv_sec++;
-		r.deadline.tv_nsec -= 1000000000L;
+	if (json) {
+		json_t *o = component_json(c);
+		if (o)
+			json_object_set_new(o, "round", json_integer(round));
+		json_print_release(stdout, o, true);
+	} else {
+		print_row(c, color);
 	}
-	struct job jobs[8];
+	fflush(stdout);
+}
+
+/* One round: probes everything concurrently, prints each result as it arrives (all at the end
+ * for a single --json document); returns the exit code. */
+static int round_once(const struct deployment *d, const struct overrides *o, int timeout_ms, bool json, int watch, unsigned round)
+{
+	struct run *r = calloc(1, sizeof(*r));
+	if (!r) {
+		fprintf(stderr, "aeterna status: out of memory\n");
+		return EXIT_FAILURE_;
+	}
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&r->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	r->timeout_ms = timeout_ms;
+	r->refs = 1;
+	r->n = build(d, o, r->cs);
+	clock_gettime(CLOCK_MONOTONIC, &r->deadline);
+	r->deadline = add_ms(r->deadline, timeout_ms);
+	bool color = !json && diag_use_color(STDOUT_FILENO);
+	bool stream = !json || watch; /* a single --json document waits for every result */
+	if (!json && watch) {
+		char when[64];
+		time_t now = time(NULL);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", localtime(&now));
+		printf("%s — every %d s, Ctrl-C stops\n", when, watch);
+	}
+	if (!json)
+		print_header();
 	pthread_t tids[8];
 	bool started[8] = { false };
-	for (size_t i = 0; i < n; i++) {
-		if (cs[i].done)
+	pthread_mutex_lock(&r->mu);
+	for (size_t i = 0; i < r->n; i++) {
+		if (r->cs[i].done)
 			continue;
-		jobs[i] = (struct job){ &r, &cs[i] };
-		pthread_mutex_lock(&r.mu);
-		r.pending++;
-		pthread_mutex_unlock(&r.mu);
-		if (pthread_create(&tids[i], NULL, worker, &jobs[i]) == 0) {
+		struct job *j = malloc(sizeof(*j));
+		if (j) {
+			*j = (struct job){ r, &r->cs[i] };
+			r->refs++;
+			r->pending++;
+		}
+		if (j && pthread_create(&tids[i], NULL, worker, j) == 0) {
 			started[i] = true;
 		} else {
-			pthread_mutex_lock(&r.mu);
-			r.pending--;
-			pthread_mutex_unlock(&r.mu);
-			cs[i].state = ST_DOWN;
-			snprintf(cs[i].detail, sizeof(cs[i].detail), "cannot start the check");
+			if (j) {
+				r->refs--;
+				r->pending--;
+				free(j);
+			}
+			r->cs[i].done = true;
+			set_result(&r->cs[i], ST_DOWN, "cannot start the check");
 		}
 	}
-	/* every probe bounds itself by the deadline; joining therefore ends in time */
+	/* every check ends by the deadline; a short grace covers the last poll's wake-up. Anything
+	 * still running then is reported as a timeout and left to finish on its own. */
+	struct timespec give_up = add_ms(r->deadline, 250);
+	struct component snap[8];
+	for (;;) {
+		for (size_t i = 0; i < r->n; i++) {
+			struct component *c = &r->cs[i];
+			if (c->done && !c->printed) {
+				c->printed = true;
+				if (stream) {
+					snap[i] = *c;
+					pthread_mutex_unlock(&r->mu);
+					emit(&snap[i], json, color, round);
+					pthread_mutex_lock(&r->mu);
+				}
+			}
+		}
+		if (!r->pending)
+			break;
+		if (pthread_cond_timedwait(&r->cv, &r->mu, &give_up) == ETIMEDOUT) {
+			for (size_t i = 0; i < r->n; i++) {
+				struct component *c = &r->cs[i];
+				if (!c->done) {
+					/* reported from a copy: the check still owns its component */
+					snap[i] = *c;
+					snap[i].latency_ms = timeout_ms;
+					set_result(&snap[i], ST_TIMEOUT, "no answer within %d ms (the check did not stop in time)", timeout_ms);
+					c->printed = true;
+					if (stream)
+						emit(&snap[i], json, color, round);
+				}
+			}
+			break;
+		}
+	}
+	struct component all[8];
+	bool finished[8];
+	size_t n = r->n;
+	for (size_t i = 0; i < n; i++) {
+		finished[i] = r->cs[i].done;
+		all[i] = finished[i] ? r->cs[i] : snap[i];
+		memset(all[i].password, 0, sizeof(all[i].password));
+	}
+	pthread_mutex_unlock(&r->mu);
+	/* finished checks are joined (their thread-local state is released before we go on); one
+	 * that overran is left to end on its own */
 	for (size_t i = 0; i < n; i++)
 		if (started[i])
-			pthread_join(tids[i], NULL);
-	if (json) {
-		print_json(cs, n, watch > 0); /* --watch: one document per line */
-	} else {
-		if (watch) {
-			char when[64];
-			time_t now = time(NULL);
-			strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %Z", localtime(&now));
-			printf("%s — every %d s, Ctrl-C stops\n", when, watch);
-		}
-		print_table(cs, n, diag_use_color(STDOUT_FILENO));
-	}
+			finished[i] ? pthread_join(tids[i], NULL) : pthread_detach(tids[i]);
+	run_unref(r);
+	if (json && !watch)
+		print_json(all, n);
 	bool ok = true, none_reached = true;
 	for (size_t i = 0; i < n; i++) {
-		ok = ok && (!cs[i].required || cs[i].state == ST_UP);
-		none_reached = none_reached && (cs[i].state == ST_REFUSED || cs[i].state == ST_SKIPPED);
-		memset(cs[i].password, 0, sizeof(cs[i].password));
+		ok = ok && (!all[i].required || all[i].state == ST_UP);
+		none_reached = none_reached && (all[i].state == ST_REFUSED || all[i].state == ST_SKIPPED);
 	}
 	if (none_reached && d->target == TARGET_KUBERNETES && !json)
 		fprintf(stderr, "hint: nothing answered on localhost. For a Kubernetes release, forward the ports first, e.g.\n"
@@ -610,10 +1319,9 @@ int cmd_status(int argc, char **argv)
 		model_free(&d);
 		return EXIT_USAGE;
 	}
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	int rc;
-	for (;;) {
-		rc = round_once(&d, &o, timeout_ms, json, watch);
+	for (unsigned round = 1;; round++) {
+		rc = round_once(&d, &o, timeout_ms, json, watch, round);
 		if (!watch)
 			break;
 		fflush(stdout);
@@ -621,7 +1329,6 @@ int cmd_status(int argc, char **argv)
 		if (!json)
 			printf("\n");
 	}
-	curl_global_cleanup();
 	model_free(&d);
 	return rc;
 }

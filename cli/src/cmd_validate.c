@@ -66,19 +66,29 @@ static void sources_add(struct sources *s, const char *file, const char *text, s
 		s->items[s->len++] = (struct source){ file, text, len };
 }
 
+/* The text of a line of a source. Diagnostics come sorted, so the search resumes from the
+ * previous answer when it can (printing stays linear in the file). */
 static const char *source_line(const struct sources *s, const char *file, unsigned line, size_t *len)
 {
+	static const char *last_text, *last_p;
+	static unsigned last_line;
 	for (size_t i = 0; i < s->len; i++) {
 		if (strcmp(s->items[i].file, file))
 			continue;
 		const char *p = s->items[i].text, *end = p + s->items[i].len;
-		for (unsigned l = 1; l < line && p; l++) {
+		unsigned l = 1;
+		if (last_text == s->items[i].text && last_p && last_line <= line)
+			p = last_p, l = last_line;
+		for (; l < line && p; l++) {
 			p = memchr(p, '\n', (size_t)(end - p));
 			if (p)
 				p++;
 		}
 		if (!p || p > end)
 			return NULL;
+		last_text = s->items[i].text;
+		last_p = p;
+		last_line = line;
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		*len = (size_t)((nl ? nl : end) - p);
 		return p;
@@ -212,7 +222,8 @@ int cmd_validate(int argc, char **argv)
 			goto out;
 		}
 		sources_add(&src, defaults->file, defaults->text, defaults->len);
-		struct ynode *merged = ynode_clone(defaults->root);
+		/* as helm does: the user's files merged in order, then the chart's defaults coalesced in */
+		struct ynode *merged = ynode_new(Y_MAP);
 		bool parsed = merged != NULL;
 		for (size_t i = 0; i < nvalues && merged; i++) {
 			struct ytree *t = &trees[ntrees++];
@@ -230,10 +241,31 @@ int cmd_validate(int argc, char **argv)
 				parsed = false;
 				continue;
 			}
-			if (t->root->kind == Y_MAP && ynode_merge(&merged, t->root)) {
+			/* helm drops a section set to null, and the chart's templates then fail on it: every
+			 * non-empty section of the chart's defaults is read by them, except the subcharts'
+			 * own sections and those rendered only when set (cli/tests/validate_helm_test.py
+			 * checks every section against helm) */
+			static const char *const may_be_null[] = { "valkey", "weaviate", "containerSecurityContext",
+								   "podSecurityContext", "resources", "updateStrategy" };
+			for (size_t k = 0; t->root->kind == Y_MAP && k < t->root->len; k++) {
+				const char *key = t->root->keys[k];
+				const struct ynode *dv = ynode_get(defaults->root, key);
+				bool exempt = false;
+				for (size_t x = 0; x < sizeof(may_be_null) / sizeof(*may_be_null); x++)
+					exempt = exempt || !strcmp(key, may_be_null[x]);
+				if (t->root->items[k]->kind == Y_NULL && dv && dv->kind == Y_MAP && dv->len && !exempt)
+					diag_add(&d, DIAG_ERROR, t->file, t->root->key_line[k], t->root->key_col[k],
+						 "%s: null removes the chart's whole %s section, which its templates read: set the keys inside it instead",
+						 key, key);
+			}
+			if (t->root->kind == Y_MAP && ynode_merge_values(&merged, t->root)) {
 				ynode_free(merged);
 				merged = NULL;
 			}
+		}
+		if (merged && ynode_coalesce(merged, defaults->root)) {
+			ynode_free(merged);
+			merged = NULL;
 		}
 		if (!merged) {
 			fprintf(stderr, "aeterna validate: out of memory\n");

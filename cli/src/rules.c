@@ -2,7 +2,10 @@
  * charts/aeterna/templates/_validate.tpl: make test feeds every bad-values case to both. */
 #include "rules.h"
 
+#include <limits.h>
+#include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -74,7 +77,54 @@ static bool has_api(const struct rc *c, const char *api)
 	return false;
 }
 
-static int as_int(const struct ynode *n, int dflt) { return n && (n->kind == Y_INT || n->kind == Y_FLOAT) ? (int)n->number : dflt; }
+/* Helm reads every number of a values file as a float64, and the chart's `int` turns it into a
+ * 64-bit int the way Go does on amd64: truncated toward zero, and the minimum int64 when out of
+ * range (or NaN). Mirrored exactly, so the rules agree with helm for any size of number (no
+ * 32-bit wrap-around). A missing value is Go's nil, which `int` makes 0. */
+static long long go_int(double x)
+{
+	if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
+		return LLONG_MIN;
+	return (long long)x;
+}
+
+static long long as_int(const struct ynode *n)
+{
+	return n && (n->kind == Y_INT || n->kind == Y_FLOAT) ? go_int(n->number) : 0;
+}
+
+/* Go's %v of a float64 (shortest digits that read back; %e form when the exponent is below -4
+ * or at least 6), or "<nil>" for a missing value: the text helm's messages show. */
+static const char *go_v(const struct ynode *n, char *buf, size_t size)
+{
+	if (!n || n->kind == Y_NULL) {
+		snprintf(buf, size, "<nil>");
+		return buf;
+	}
+	if (n->kind != Y_INT && n->kind != Y_FLOAT) {
+		snprintf(buf, size, "%s", n->text ? n->text : "");
+		return buf;
+	}
+	double x = n->number;
+	if (isnan(x) || isinf(x)) {
+		snprintf(buf, size, "%s", isnan(x) ? "NaN" : x > 0 ? "+Inf" : "-Inf");
+		return buf;
+	}
+	int nd = 1;
+	char e[64];
+	for (; nd <= 17; nd++) {
+		snprintf(e, sizeof(e), "%.*e", nd - 1, x);
+		if (strtod(e, NULL) == x)
+			break;
+	}
+	const char *ep = strchr(e, 'e');
+	int exp = ep ? atoi(ep + 1) : 0;
+	if (exp < -4 || exp >= 6)
+		snprintf(buf, size, "%s", e);
+	else
+		snprintf(buf, size, "%.*f", nd - 1 - exp > 0 ? nd - 1 - exp : 0, x);
+	return buf;
+}
 
 static bool vector_enabled(const struct rc *c) { return !eq(c, "deploymentMode", "remote"); }
 static bool cedar_enabled(const struct rc *c) { return on(c, "opal.enabled") || eq(c, "auth.backend", "cedar"); }
@@ -282,11 +332,13 @@ static void authorization(struct rc *c)
 	}
 	if (on(c, "opal.enabled")) {
 		if (on(c, "opal.server.enabled")) {
-			int replicas = as_int(at(c, "opal.server.replicas"), 1);
+			const struct ynode *rn = at(c, "opal.server.replicas");
+			long long replicas = as_int(rn);
+			char shown[64];
 			if (replicas < 1)
-				fail(c, "opal.server.replicas", "opal.server.replicas must be at least 1 (got %d): set opal.server.enabled=false to use an OPAL server elsewhere (opal.serverUrl).", replicas);
+				fail(c, "opal.server.replicas", "opal.server.replicas must be at least 1 (got %s): set opal.server.enabled=false to use an OPAL server elsewhere (opal.serverUrl).", go_v(rn, shown, sizeof(shown)));
 			if (replicas > 1 && eq(c, "opal.server.broadcast.backend", "none"))
-				fail(c, "opal.server.broadcast.backend", "opal.server.replicas is %d but opal.server.broadcast.backend is none: OPAL server replicas need a broadcast channel, so set it to cache or postgresql (or use one replica).", replicas);
+				fail(c, "opal.server.broadcast.backend", "opal.server.replicas is %s but opal.server.broadcast.backend is none: OPAL server replicas need a broadcast channel, so set it to cache or postgresql (or use one replica).", go_v(rn, shown, sizeof(shown)));
 		} else if (on(c, "opal.cedarAgent.enabled") && !on(c, "opal.serverUrl")) {
 			fail(c, "opal.serverUrl", "opal.serverUrl is required when opal.server.enabled is false: the Cedar agents need an OPAL server to connect to.");
 		}
@@ -310,7 +362,7 @@ static void scaling(struct rc *c)
 	const struct ynode *cpu = at(c, "autoscaling.targetCPUUtilizationPercentage"), *mem = at(c, "autoscaling.targetMemoryUtilizationPercentage");
 	bool has_cpu = cpu && cpu->kind != Y_NULL, has_mem = mem && mem->kind != Y_NULL;
 	if (on(c, "autoscaling.enabled")) {
-		if (as_int(at(c, "autoscaling.minReplicas"), 0) > as_int(at(c, "autoscaling.maxReplicas"), 0))
+		if (as_int(at(c, "autoscaling.minReplicas")) > as_int(at(c, "autoscaling.maxReplicas")))
 			fail(c, "autoscaling.minReplicas", "autoscaling.minReplicas must not be greater than autoscaling.maxReplicas.");
 		if (!has_cpu && !has_mem)
 			fail(c, "autoscaling", "autoscaling needs autoscaling.targetCPUUtilizationPercentage or autoscaling.targetMemoryUtilizationPercentage when enabled.");
@@ -398,10 +450,10 @@ static void knowledge_and_replicas(struct rc *c)
 	const char *url = str(c, "server.knowledgeRepo.url");
 	if (!strncmp(url, "git@github.com:", 15) && !(on(c, "server.github.owner") && (app || on(c, "server.github.tokenKey"))))
 		fail(c, "server.knowledgeRepo.url", "server.knowledgeRepo.url is an SSH URL, which the server only rewrites to HTTPS with a GitHub provider: set server.github.owner, repo and an App or token, or use an https:// URL.");
-	int replicas = as_int(at(c, "replicaCount"), 1);
+	long long replicas = as_int(at(c, "replicaCount"));
 	bool hpa = on(c, "autoscaling.enabled");
 	if ((hpa || replicas > 1) && !*url)
-		fail(c, "replicaCount", "server.knowledgeRepo.url is required with more than one replica (replicaCount %d, autoscaling %s): at 0.8.0-rc.12 each replica keeps its own local knowledge repository, so replicas would diverge; set a remote repository or run one replica.",
+		fail(c, "replicaCount", "server.knowledgeRepo.url is required with more than one replica (replicaCount %lld, autoscaling %s): at 0.8.0-rc.12 each replica keeps its own local knowledge repository, so replicas would diverge; set a remote repository or run one replica.",
 		     replicas, hpa ? "true" : "false");
 }
 

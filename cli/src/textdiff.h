@@ -1,4 +1,4 @@
-/* textdiff.h — a unified diff of two small texts (line-based, longest common subsequence). */
+/* textdiff.h — a unified diff of two texts (line-based; Myers' algorithm in linear space). */
 #ifndef AETERNA_TEXTDIFF_H
 #define AETERNA_TEXTDIFF_H
 

@@ -8,10 +8,12 @@
  * Key positions come from libfyaml's parser events; the edit itself is on lines.
  */
 #include <libfyaml.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "values_merge.h"
+#include "ytree.h"
 
 struct pair {
 	char *path;        /* owned, "/"-separated */
@@ -99,6 +101,8 @@ static int ydoc_parse(const char *text, struct ydoc *d, struct ae_error *err)
 	if (d->len == 0 || text[d->len - 1] != '\n')
 		d->line_start[++d->nlines] = d->len;
 	/* d->line_start[nlines] is the end of the text */
+	if (d->len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3) && d->nlines > 0 && d->line_start[1] > 3)
+		d->line_start[0] = 3; /* a byte order mark stays where it is, whatever the first line becomes */
 
 	char diag_msg[256] = "";
 	struct fy_diag_cfg dcfg;
@@ -270,6 +274,7 @@ struct edit {
 	size_t from, to;    /* byte range of the existing text replaced */
 	struct strbuf with; /* owned */
 	int order;          /* insertion order at the same position */
+	int indent;         /* insertions: the column of the inserted key */
 };
 
 static int edit_cmp(const void *a, const void *b)
@@ -277,11 +282,16 @@ static int edit_cmp(const void *a, const void *b)
 	const struct edit *x = a, *y = b;
 	if (x->from != y->from)
 		return x->from < y->from ? -1 : 1;
+	bool xi = x->from == x->to, yi = y->from == y->to; /* insertions before a removal at the same place */
+	if (xi != yi)
+		return xi ? -1 : 1;
+	if (xi && x->indent != y->indent) /* the inner block's end first, then the outer's */
+		return y->indent - x->indent;
 	return x->order - y->order;
 }
 
-int values_merge(const char *existing, const char *generated, const char *previous,
-		 struct strbuf *out, struct ae_error *err)
+static int edit_in_place(const char *existing, const char *generated, const char *previous, struct strbuf *out,
+			 struct ae_error *err)
 {
 	struct ydoc e, g, p = {0};
 	if (ydoc_parse(existing, &e, err) < 0)
@@ -296,20 +306,33 @@ int values_merge(const char *existing, const char *generated, const char *previo
 		return -1;
 	}
 	struct edit *edits = calloc((size_t)(g.npairs + p.npairs) + 1, sizeof(*edits));
+	const char **whole = NULL;
 	int nedits = 0, rc = 0;
 	if (!edits) {
 		rc = ae_error_set(err, "out of memory");
 		goto done;
 	}
-	char pbuf[512];
+	whole = calloc((size_t)g.npairs + 1, sizeof(*whole)); /* pairs written as a whole */
+	int nwhole = 0;
+	if (!whole) {
+		rc = ae_error_set(err, "out of memory");
+		goto done;
+	}
 	for (int i = 0; i < g.npairs; i++) {
 		const struct pair *gp = &g.pairs[i];
 		const struct pair *ep = find(&e, gp->path);
 		char parent[512];
 		parent_path(gp->path, parent, sizeof(parent));
-		/* skip pairs whose ancestor is being inserted as a whole */
-		if (*parent && !find(&e, parent))
+		/* skip pairs whose ancestor is being inserted or replaced as a whole (a duplicate otherwise) */
+		bool covered = *parent && !find(&e, parent);
+		for (int w = 0; !covered && w < nwhole; w++) {
+			size_t wl = strlen(whole[w]);
+			covered = !strncmp(gp->path, whole[w], wl) && gp->path[wl] == '/';
+		}
+		if (covered)
 			continue;
+		if (!(ep && gp->is_map && ep->is_map) && !(ep && gp->single_line && ep->single_line))
+			whole[nwhole++] = gp->path;
 		if (ep && gp->is_map && ep->is_map)
 			continue; /* both mappings: their pairs are handled one by one */
 		struct edit *ed = &edits[nedits];
@@ -349,6 +372,7 @@ int values_merge(const char *existing, const char *generated, const char *previo
 					after--;
 			}
 			ed->from = ed->to = e.line_start[after + 1];
+			ed->indent = indent;
 			copy_lines(&ed->with, &g, gp->key_line, gp->last_line, indent - gp->indent);
 			if (ed->from == e.len && e.len && e.text[e.len - 1] != '\n') {
 				struct strbuf nl = {0};
@@ -360,22 +384,44 @@ int values_merge(const char *existing, const char *generated, const char *previo
 		}
 		nedits++;
 	}
-	/* owned keys the previous answers wrote and the new ones do not: removed */
+	/* owned keys the previous answers wrote and the new ones do not: removed. A mapping goes
+	 * as a whole only when nothing of the user's is inside it; otherwise its owned pairs go one
+	 * by one and the user's stay. */
+	const char **gone = calloc((size_t)p.npairs + 1, sizeof(*gone));
+	int ngone = 0;
+	if (!gone) {
+		rc = ae_error_set(err, "out of memory");
+		goto done;
+	}
 	for (int i = 0; previous && i < p.npairs; i++) {
 		const struct pair *pp = &p.pairs[i];
 		if (find(&g, pp->path))
 			continue;
-		if (*parent_path(pp->path, pbuf, sizeof(pbuf)) && !find(&g, pbuf) && find(&p, pbuf))
-			continue; /* its parent goes as a whole */
+		bool covered = false;
+		for (int w = 0; !covered && w < ngone; w++) {
+			size_t wl = strlen(gone[w]);
+			covered = !strncmp(pp->path, gone[w], wl) && pp->path[wl] == '/';
+		}
 		const struct pair *ep = find(&e, pp->path);
-		if (!ep)
+		if (covered || !ep)
 			continue;
+		size_t pl = strlen(pp->path);
+		bool users_inside = false;
+		for (int j = 0; j < e.npairs && !users_inside; j++)
+			if (!strncmp(e.pairs[j].path, pp->path, pl) && e.pairs[j].path[pl] == '/' &&
+			    !find(&p, e.pairs[j].path) && !find(&g, e.pairs[j].path))
+				users_inside = true;
+		if (users_inside)
+			continue; /* its owned pairs are removed one by one */
+		gone[ngone++] = pp->path;
 		struct edit *ed = &edits[nedits++];
 		ed->from = e.line_start[ep->key_line];
 		ed->to = e.line_start[ep->last_line + 1];
 		ed->order = -1;
 	}
+	free(gone);
 	qsort(edits, (size_t)nedits, sizeof(*edits), edit_cmp);
+	bool crlf = strstr(existing, "\r\n") != NULL;
 	size_t pos = 0;
 	for (int i = 0; i < nedits; i++) {
 		if (edits[i].from < pos) { /* overlapping edits: the file's shape is not one we can edit */
@@ -383,13 +429,19 @@ int values_merge(const char *existing, const char *generated, const char *previo
 			goto done;
 		}
 		strbuf_add(out, e.text + pos, edits[i].from - pos);
-		strbuf_add(out, strbuf_str(&edits[i].with), edits[i].with.len);
+		for (size_t k = 0; k < edits[i].with.len; k++) { /* the file's own line ends */
+			char ch = edits[i].with.buf[k];
+			if (ch == '\n' && crlf && (k == 0 || edits[i].with.buf[k - 1] != '\r'))
+				strbuf_putc(out, '\r');
+			strbuf_putc(out, ch);
+		}
 		pos = edits[i].to;
 	}
 	strbuf_add(out, e.text + pos, e.len - pos);
 	if (strbuf_failed(out))
 		rc = ae_error_set(err, "out of memory");
 done:
+	free(whole);
 	for (int i = 0; edits && i < g.npairs + p.npairs; i++)
 		strbuf_free(&edits[i].with);
 	free(edits);
@@ -422,5 +474,127 @@ int values_owned_match(const char *have, const char *want, struct ae_error *err)
 	}
 	ydoc_free(&h);
 	ydoc_free(&w);
+	return rc;
+}
+
+/* --- the safety net: the edit is checked on the YAML it means, not on its lines ------------ */
+
+struct keypath {
+	const char *k[MAX_DEPTH];
+	int n;
+};
+
+static void keypath_str(const struct keypath *kp, char *buf, size_t size)
+{
+	size_t o = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < kp->n && o + 1 < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? "." : "", kp->k[i]);
+}
+
+static const struct ynode *at_path(const struct ynode *n, const struct keypath *kp, int upto)
+{
+	for (int i = 0; n && i < upto; i++)
+		n = ynode_get(n, kp->k[i]);
+	return n;
+}
+
+/* Is kp (or an ancestor of it) a value `owned` sets or `previous` set? Those are setup's. */
+static bool is_owned(const struct ynode *gen, const struct ynode *prev, const struct keypath *kp)
+{
+	for (int i = 1; i <= kp->n; i++) {
+		const struct ynode *g = at_path(gen, kp, i), *p = prev ? at_path(prev, kp, i) : NULL;
+		if ((g && (g->kind != Y_MAP || i == kp->n)) || (p && (p->kind != Y_MAP || i == kp->n)))
+			return true;
+	}
+	return false;
+}
+
+/* Every leaf of `want` (a mapping tree) has the same value in `have`; with `skip_owned`, leaves
+ * setup owns are not compared (the user's values). Fills what with the first difference. */
+static bool leaves_kept(const struct ynode *want, const struct ynode *have, const struct ynode *gen, const struct ynode *prev,
+			bool skip_owned, struct keypath *kp, char *what, size_t size)
+{
+	if (want->kind != Y_MAP || (want->len == 0 && kp->n)) {
+		if (skip_owned && is_owned(gen, prev, kp))
+			return true;
+		const struct ynode *h = at_path(have, kp, kp->n);
+		if (h && ynode_equal(h, want))
+			return true;
+		keypath_str(kp, what, size);
+		return false;
+	}
+	if (kp->n == MAX_DEPTH)
+		return true;
+	for (size_t i = 0; i < want->len; i++) {
+		kp->k[kp->n++] = want->keys[i];
+		bool ok = leaves_kept(want->items[i], have, gen, prev, skip_owned, kp, what, size);
+		kp->n--;
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+static int parse_quiet(struct ytree *t, const char *name, const char *text)
+{
+	struct diag_list d = {0};
+	int rc = ytree_parse(t, name, text, strlen(text), &d);
+	diag_list_free(&d);
+	return rc;
+}
+
+int values_merge(const char *existing, const char *generated, const char *previous,
+		 struct strbuf *out, struct ae_error *err)
+{
+	struct ytree te, tg, tp, to;
+	bool have_p = previous != NULL;
+	int rc = -1;
+	if (parse_quiet(&te, "values.yaml", existing)) {
+		ytree_free(&te);
+		return ae_error_set(err, "the existing values.yaml is not one YAML mapping helm reads the same way (a syntax error, a repeated key or an unknown alias)");
+	}
+	if (parse_quiet(&tg, "generated", generated)) {
+		ytree_free(&te);
+		ytree_free(&tg);
+		return ae_error_set(err, "the generated values do not parse");
+	}
+	if (have_p && parse_quiet(&tp, "previous", previous)) {
+		ytree_free(&tp);
+		have_p = false; /* nothing is known about the previous answers: nothing is removed */
+	}
+	if (te.root->kind != Y_MAP && te.root->kind != Y_NULL) {
+		ae_error_set(err, "the existing values.yaml is not a mapping");
+		goto out;
+	}
+	struct strbuf edited = {0};
+	if (edit_in_place(existing, generated, have_p ? previous : NULL, &edited, err)) {
+		strbuf_free(&edited);
+		goto out;
+	}
+	if (parse_quiet(&to, "edited", strbuf_str(&edited))) {
+		ytree_free(&to);
+		strbuf_free(&edited);
+		ae_error_set(err, "an in-place edit of this file's layout would not be valid YAML");
+		goto out;
+	}
+	char what[512];
+	struct keypath kp = { .n = 0 };
+	const struct ynode *prev = have_p ? tp.root : NULL;
+	if (!leaves_kept(tg.root, to.root, tg.root, prev, false, &kp, what, sizeof(what))) {
+		ae_error_set(err, "an in-place edit of this file's layout would not set %s", what);
+	} else if (te.root->kind == Y_MAP && !leaves_kept(te.root, to.root, tg.root, prev, true, &kp, what, sizeof(what))) {
+		ae_error_set(err, "an in-place edit of this file's layout would change your %s", what);
+	} else {
+		strbuf_add(out, edited.buf ? edited.buf : "", edited.len);
+		rc = strbuf_failed(out) ? ae_error_set(err, "out of memory") : 0;
+	}
+	ytree_free(&to);
+	strbuf_free(&edited);
+out:
+	ytree_free(&te);
+	ytree_free(&tg);
+	if (have_p)
+		ytree_free(&tp);
 	return rc;
 }

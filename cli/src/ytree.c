@@ -36,30 +36,109 @@ void ynode_free(struct ynode *n)
 	free(n->key_line);
 	free(n->key_col);
 	free(n->text);
+	free(n->index_);
 	free(n);
+}
+
+/* --- key index: mappings of INDEX_MIN keys or more are looked up through a hash table --- */
+
+enum { INDEX_MIN = 16 };
+
+static size_t key_hash(const char *k)
+{
+	size_t h = (size_t)14695981039346656037ULL;
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * (size_t)1099511628211ULL;
+	return h;
+}
+
+static void index_put(struct ynode *n, size_t pos)
+{
+	size_t h = key_hash(n->keys[pos]) & n->index_mask_;
+	for (;; h = (h + 1) & n->index_mask_) {
+		size_t s = n->index_[h];
+		if (!s || !strcmp(n->keys[s - 1], n->keys[pos])) {
+			n->index_[h] = pos + 1; /* a later duplicate wins, like the linear search from the end */
+			return;
+		}
+	}
+}
+
+/* Makes the index match the keys; returns false (no index) when memory runs out. */
+static bool index_sync(struct ynode *n)
+{
+	if (n->index_ && n->index_len_ == n->len)
+		return true;
+	size_t cap = 32;
+	while (cap < 2 * n->len)
+		cap <<= 1;
+	if (!n->index_ || n->index_mask_ + 1 < cap || n->index_len_ > n->len) {
+		size_t *ix = calloc(cap, sizeof(*ix));
+		if (!ix)
+			return false;
+		free(n->index_);
+		n->index_ = ix;
+		n->index_mask_ = cap - 1;
+		n->index_len_ = 0;
+	}
+	for (size_t i = n->index_len_; i < n->len; i++)
+		index_put(n, i);
+	n->index_len_ = n->len;
+	return true;
+}
+
+static void index_drop(struct ynode *n)
+{
+	free(n->index_);
+	n->index_ = NULL;
+	n->index_len_ = 0;
+}
+
+/* Position of key in mapping n (the last one when repeated), or n->len. */
+static size_t key_pos(const struct ynode *cn, const char *key)
+{
+	struct ynode *n = (struct ynode *)cn; /* the index is a cache: logically const */
+	if (n->len >= INDEX_MIN && index_sync(n)) {
+		for (size_t h = key_hash(key) & n->index_mask_;; h = (h + 1) & n->index_mask_) {
+			size_t s = n->index_[h];
+			if (!s)
+				return n->len;
+			if (!strcmp(n->keys[s - 1], key))
+				return s - 1;
+		}
+	}
+	for (size_t i = n->len; i-- > 0;)
+		if (!strcmp(n->keys[i], key))
+			return i;
+	return n->len;
 }
 
 /* Appends a child (and, for mappings, its key). Takes ownership of child on success. */
 static int ynode_append(struct ynode *n, const char *key, unsigned kline, unsigned kcol, struct ynode *child)
 {
-	size_t cap = n->len + 1;
-	struct ynode **items = realloc(n->items, cap * sizeof(*items));
-	if (!items)
-		return -1;
-	n->items = items;
+	if (n->len == n->cap_) {
+		size_t cap = n->cap_ ? 2 * n->cap_ : 4;
+		struct ynode **items = realloc(n->items, cap * sizeof(*items));
+		if (!items)
+			return -1;
+		n->items = items;
+		if (n->kind == Y_MAP) {
+			char **keys = realloc(n->keys, cap * sizeof(*keys));
+			if (!keys)
+				return -1;
+			n->keys = keys;
+			unsigned *kl = realloc(n->key_line, cap * sizeof(*kl));
+			if (!kl)
+				return -1;
+			n->key_line = kl;
+			unsigned *kc = realloc(n->key_col, cap * sizeof(*kc));
+			if (!kc)
+				return -1;
+			n->key_col = kc;
+		}
+		n->cap_ = cap;
+	}
 	if (n->kind == Y_MAP) {
-		char **keys = realloc(n->keys, cap * sizeof(*keys));
-		if (!keys)
-			return -1;
-		n->keys = keys;
-		unsigned *kl = realloc(n->key_line, cap * sizeof(*kl));
-		if (!kl)
-			return -1;
-		n->key_line = kl;
-		unsigned *kc = realloc(n->key_col, cap * sizeof(*kc));
-		if (!kc)
-			return -1;
-		n->key_col = kc;
 		char *k = strdup(key ? key : "");
 		if (!k)
 			return -1;
@@ -112,10 +191,8 @@ struct ynode *ynode_get(const struct ynode *n, const char *key)
 {
 	if (!n || n->kind != Y_MAP)
 		return NULL;
-	for (size_t i = n->len; i-- > 0;)
-		if (!strcmp(n->keys[i], key))
-			return n->items[i];
-	return NULL;
+	size_t i = key_pos(n, key);
+	return i < n->len ? n->items[i] : NULL;
 }
 
 struct ynode *ynode_path(const struct ynode *root, const char *dotted)
@@ -244,6 +321,73 @@ struct ynode *ynode_from_json(const json_t *j)
 	return NULL;
 }
 
+/* Removes the pair at position j of mapping d. */
+static void map_remove(struct ynode *d, size_t j)
+{
+	ynode_free(d->items[j]);
+	free(d->keys[j]);
+	memmove(d->items + j, d->items + j + 1, (d->len - j - 1) * sizeof(*d->items));
+	memmove(d->keys + j, d->keys + j + 1, (d->len - j - 1) * sizeof(*d->keys));
+	memmove(d->key_line + j, d->key_line + j + 1, (d->len - j - 1) * sizeof(*d->key_line));
+	memmove(d->key_col + j, d->key_col + j + 1, (d->len - j - 1) * sizeof(*d->key_col));
+	d->len--;
+	index_drop(d); /* positions moved */
+}
+
+int ynode_merge_values(struct ynode **dst, const struct ynode *src)
+{
+	if (src->kind != Y_MAP || !*dst || (*dst)->kind != Y_MAP) {
+		struct ynode *c = ynode_clone(src);
+		if (!c)
+			return -1;
+		ynode_free(*dst);
+		*dst = c;
+		return 0;
+	}
+	struct ynode *d = *dst;
+	for (size_t i = 0; i < src->len; i++) {
+		size_t j = key_pos(d, src->keys[i]);
+		if (j < d->len) {
+			if (ynode_merge_values(&d->items[j], src->items[i]))
+				return -1;
+			d->key_line[j] = src->key_line ? src->key_line[i] : 0;
+			d->key_col[j] = src->key_col ? src->key_col[i] : 0;
+		} else {
+			struct ynode *c = ynode_clone(src->items[i]);
+			if (!c || ynode_append(d, src->keys[i], src->key_line ? src->key_line[i] : 0,
+					       src->key_col ? src->key_col[i] : 0, c)) {
+				ynode_free(c);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+int ynode_coalesce(struct ynode *user, const struct ynode *defaults)
+{
+	if (!user || user->kind != Y_MAP || !defaults || defaults->kind != Y_MAP)
+		return 0;
+	for (size_t i = 0; i < defaults->len; i++) {
+		const struct ynode *dv = defaults->items[i];
+		size_t j = key_pos(user, defaults->keys[i]);
+		if (j == user->len) {
+			struct ynode *c = ynode_clone(dv);
+			if (!c || ynode_append(user, defaults->keys[i], defaults->key_line ? defaults->key_line[i] : 0,
+					       defaults->key_col ? defaults->key_col[i] : 0, c)) {
+				ynode_free(c);
+				return -1;
+			}
+		} else if (user->items[j]->kind == Y_NULL) {
+			map_remove(user, j); /* null removes a key the chart has */
+		} else if (dv->kind == Y_MAP && user->items[j]->kind == Y_MAP) {
+			if (ynode_coalesce(user->items[j], dv))
+				return -1;
+		} /* otherwise the user's value stands, whatever its type (helm warns and keeps it) */
+	}
+	return 0;
+}
+
 int ynode_merge(struct ynode **dst, const struct ynode *src)
 {
 	if (src->kind != Y_MAP || !*dst || (*dst)->kind != Y_MAP) {
@@ -257,20 +401,10 @@ int ynode_merge(struct ynode **dst, const struct ynode *src)
 	struct ynode *d = *dst;
 	for (size_t i = 0; i < src->len; i++) {
 		const struct ynode *v = src->items[i];
-		size_t j = d->len;
-		for (size_t k = 0; k < d->len; k++)
-			if (!strcmp(d->keys[k], src->keys[i]))
-				j = k;
+		size_t j = key_pos(d, src->keys[i]);
 		if (v->kind == Y_NULL) { /* Helm: null removes the key */
-			if (j < d->len) {
-				ynode_free(d->items[j]);
-				free(d->keys[j]);
-				memmove(d->items + j, d->items + j + 1, (d->len - j - 1) * sizeof(*d->items));
-				memmove(d->keys + j, d->keys + j + 1, (d->len - j - 1) * sizeof(*d->keys));
-				memmove(d->key_line + j, d->key_line + j + 1, (d->len - j - 1) * sizeof(*d->key_line));
-				memmove(d->key_col + j, d->key_col + j + 1, (d->len - j - 1) * sizeof(*d->key_col));
-				d->len--;
-			}
+			if (j < d->len)
+				map_remove(d, j);
 			continue;
 		}
 		if (j < d->len) {
@@ -472,6 +606,78 @@ static bool tag_is_str(struct fy_token *tag)
 	return s && ((len == 5 && !memcmp(s, "!!str", 5)) || (len >= 3 && !memcmp(s + len - 3, "str", 3)));
 }
 
+/* "int", "float", "bool" or "null" for an explicit core-schema tag (!!int, tag:yaml.org,2002:int); NULL otherwise. */
+static const char *core_tag(struct fy_token *tag)
+{
+	static const char *const names[] = { "int", "float", "bool", "null" };
+	size_t len = 0;
+	const char *s = tag ? fy_token_get_text(tag, &len) : NULL;
+	for (size_t i = 0; s && i < 4; i++) {
+		size_t n = strlen(names[i]);
+		if ((len == n + 2 && !memcmp(s, "!!", 2) && !memcmp(s + 2, names[i], n)) ||
+		    (len == n + 18 && !memcmp(s, "tag:yaml.org,2002:", 18) && !memcmp(s + 18, names[i], n)))
+			return names[i];
+	}
+	return NULL;
+}
+
+/* The characters go-yaml (and so helm) accepts: UTF-8 only, and of the control characters only
+ * tab, line feed, carriage return and NEL (YAML 1.1 "printable"). A byte order mark may open the
+ * file. Returns 0, or -1 with one diagnostic at the first offending character. */
+static int check_chars(const struct ytree *t, struct diag_list *diags)
+{
+	const unsigned char *p = (const unsigned char *)t->text, *end = p + t->len;
+	if (t->len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
+		diag_add(diags, DIAG_ERROR, t->file, 1, 1, "the file is UTF-16: values files must be UTF-8");
+		return -1;
+	}
+	if (t->len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		p += 3;
+	unsigned line = 1, col = 1;
+	while (p < end) {
+		unsigned c = *p;
+		size_t n = 1;
+		if (c >= 0x80) {
+			n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+			c = n == 4 ? c & 0x07 : n == 3 ? c & 0x0F : c & 0x1F;
+			for (size_t k = 1; n && k < n; k++) {
+				if (p + k >= end || (p[k] & 0xC0) != 0x80)
+					n = 0;
+				else
+					c = (c << 6) | (p[k] & 0x3F);
+			}
+			if (!n || (n == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) || (n == 4 && (c < 0x10000 || c > 0x10FFFF))) {
+				diag_add(diags, DIAG_ERROR, t->file, line, col, "invalid UTF-8 (byte 0x%02X): values files must be UTF-8", *p);
+				return -1;
+			}
+		}
+		if (c == 0x85 || c == 0x2028 || c == 0x2029) {
+			/* YAML 1.1 line breaks: go-yaml breaks the line there, libfyaml (YAML 1.2) does not */
+			diag_add(diags, DIAG_ERROR, t->file, line, col,
+				 "U+%04X is a line break for helm (YAML 1.1): use a plain newline, or write it as an escape in a double-quoted string", c);
+			return -1;
+		}
+		bool ok = c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) ||
+			  (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
+		if (!ok) {
+			if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
+				diag_add(diags, DIAG_ERROR, t->file, line, col,
+					 "control character U+%04X is not allowed in YAML (write it as an escape in a double-quoted string, e.g. \\x%02X)", c, c);
+			else
+				diag_add(diags, DIAG_ERROR, t->file, line, col, "character U+%04X is not allowed in YAML", c);
+			return -1;
+		}
+		if (c == 0x0A) {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+		p += n;
+	}
+	return 0;
+}
+
 int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len, struct diag_list *diags)
 {
 	memset(t, 0, sizeof(*t));
@@ -482,6 +688,8 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 	memcpy(t->text, text, len);
 	t->text[len] = '\0';
 	t->len = len;
+	if (check_chars(t, diags))
+		return -1;
 
 	/* libfyaml 0.7.12 can loop forever on a malformed directive line ("%:"): values files
 	 * need no directives, so any line starting with '%' must be a well-formed one. */
@@ -496,16 +704,11 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 		if (nl >= end)
 			nl = NULL;
 		if (l && *p == '%') {
-			char buf[128];
-			snprintf(buf, sizeof(buf), "%.*s", (int)(l < 127 ? l : 127), p);
-			char a[64], b[64];
-			int maj, min;
-			bool ok = (sscanf(buf, "%%YAML %d.%d", &maj, &min) == 2 && maj == 1) ||
-				  (sscanf(buf, "%%TAG %63s %63s", a, b) == 2 && a[0] == '!');
-			if (!ok) {
-				diag_add(diags, DIAG_ERROR, t->file, lineno, 1, "YAML syntax: a line starting with '%%' must be a %%YAML or %%TAG directive");
-				return -1;
-			}
+			/* helm 4 refuses a values file with a directive, and helm 3 refuses %YAML 1.2 (and
+			 * libfyaml 0.7.12 can loop forever on a malformed one, "%:"): none is accepted */
+			diag_add(diags, DIAG_ERROR, t->file, lineno, 1,
+				 "a %%YAML or %%TAG directive: helm 4 cannot read values files with directives; remove the line (and the '---' after it)");
+			return -1;
 		}
 		p = nl ? nl + 1 : end;
 	}
@@ -562,7 +765,11 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 				f->kcol = col;
 				if (!f->key)
 					rc = -1;
-				else if (ynode_get(f->node, f->key)) {
+				else if (strlen(f->key) > 1024) {
+					/* YAML caps an implicit key at 1024 characters; go-yaml enforces it */
+					diag_add(diags, DIAG_ERROR, t->file, line, col, "a key longer than 1024 characters (YAML allows no more)");
+					rc = -1;
+				} else if (ynode_get(f->node, f->key)) {
 					diag_add(diags, DIAG_ERROR, t->file, line, col,
 						 "duplicate key '%s' (Helm keeps only the last one)", f->key);
 					rc = -1;
@@ -576,8 +783,22 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 			n->file = t->file;
 			n->line = line;
 			n->col = col;
-			if (fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN && !tag_is_str(e->scalar.tag))
+			if (core_tag(e->scalar.tag)) {
+				/* an explicit !!int, !!float, !!bool or !!null: helm reads any style as that type */
+				const char *want = core_tag(e->scalar.tag);
+				resolve_plain(n, NULL);
+				bool fits = (!strcmp(want, "int") && n->kind == Y_INT) ||
+					    (!strcmp(want, "float") && (n->kind == Y_FLOAT || n->kind == Y_INT)) ||
+					    (!strcmp(want, "bool") && n->kind == Y_BOOL) || (!strcmp(want, "null") && n->kind == Y_NULL);
+				if (!fits) {
+					diag_add(diags, DIAG_ERROR, t->file, line, col, "'%s' cannot be read as !!%s", n->text, want);
+					rc = -1;
+				} else if (n->kind == Y_FLOAT || !strcmp(want, "float")) {
+					n->kind = Y_FLOAT;
+				}
+			} else if (fy_token_scalar_style(e->scalar.value) == FYSS_PLAIN && !tag_is_str(e->scalar.tag)) {
 				resolve_plain(n, diags);
+			}
 			anchor = e->scalar.anchor;
 			break;
 		case FYET_ALIAS: {

@@ -34,6 +34,11 @@ struct ynode {
 	struct ynode **items;  /* Y_SEQ items, Y_MAP values */
 	char **keys;           /* Y_MAP keys */
 	unsigned *key_line, *key_col;
+	/* private to ytree.c: allocated room, and a hash index of the keys for large mappings
+	 * (positions + 1, open addressing; rebuilt on demand, so lookups stay O(1)) */
+	size_t cap_;
+	size_t *index_;
+	size_t index_mask_, index_len_;
 };
 
 struct ytree {
@@ -72,5 +77,14 @@ struct ynode *ynode_from_json(const json_t *j);
  * other value replaces, and a null in src deletes the key. src is not modified. Returns 0 or
  * -1 (out of memory). */
 int ynode_merge(struct ynode **dst, const struct ynode *src);
+
+/* Helm's two steps, for agreeing with it exactly. ynode_merge_values layers a values file over
+ * the files before it (mappings merge key by key, anything else replaces; nulls are kept).
+ * ynode_coalesce then fills the chart's defaults into those user values: a key the user does
+ * not set takes the default, a null the user sets removes a key the chart has (a null for a key
+ * the chart lacks stays null), mappings coalesce recursively, and any other user value stands.
+ * Both return 0 or -1 (out of memory); src/defaults are not modified. */
+int ynode_merge_values(struct ynode **dst, const struct ynode *src);
+int ynode_coalesce(struct ynode *user, const struct ynode *defaults);
 
 #endif

@@ -43,6 +43,10 @@ static void ytree_inputs(void **s) { (void)s; replay("ytree", fuzz_ytree); }
 static void jschema_inputs(void **s) { (void)s; replay("jschema", fuzz_jschema); }
 static void merge_inputs(void **s) { (void)s; replay("merge", fuzz_merge); }
 static void toml_inputs(void **s) { (void)s; replay("toml", fuzz_toml); }
+static void edit_inputs(void **s) { (void)s; replay("edit", fuzz_edit); }
+static void diff_inputs(void **s) { (void)s; replay("diff", fuzz_diff); }
+static void resp_inputs(void **s) { (void)s; replay("resp", fuzz_resp); }
+static void reply_inputs(void **s) { (void)s; replay("reply", fuzz_reply); }
 
 int main(void)
 {
@@ -51,6 +55,10 @@ int main(void)
 		cmocka_unit_test(jschema_inputs),
 		cmocka_unit_test(merge_inputs),
 		cmocka_unit_test(toml_inputs),
+		cmocka_unit_test(edit_inputs),
+		cmocka_unit_test(diff_inputs),
+		cmocka_unit_test(resp_inputs),
+		cmocka_unit_test(reply_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
