@@ -7,9 +7,8 @@
 #   - man pages:   `aeterna help --man` (aeterna(1)) and `aeterna help --man COMMAND`
 #                  (aeterna-COMMAND(1)) for setup, validate, status and completion;
 #   - completions: `aeterna completion bash|zsh|fish`.
-# A binary without those commands produces nothing here (and the install has no pages or
-# completions); tests/packaging/install_test.py checks that what the binary produces is exactly
-# what gets installed.
+# A page or script that cannot be produced fails the build; tests/packaging/install_test.py
+# checks that what the binary produces is exactly what gets installed.
 set -eu
 bin=$1 out=$2
 rm -rf "$out"
@@ -21,6 +20,8 @@ gen() { # file kind command...: the command's output, when it succeeds and looks
     mv "$f.tmp" "$f"
   else
     rm -f "$f.tmp"
+    echo "gen-share.sh: '$*' did not produce a $kind file" >&2
+    exit 1
   fi
 }
 gen "$out/bash/aeterna" script "$bin" completion bash

@@ -153,6 +153,7 @@ tap_suite() { # NAME SCRIPT [LOG-NAME]
 }
 export AETERNA_STAGED_CHART="$ROOT/${STAGED[charts/aeterna]}"
 suite "aeterna setup (CLI behaviour, wizard in a pty, end-to-end with helm 3 + helm 4)"
+tap_suite "docs-cli" cli/tests/docs_cli_test.py
 tap_suite "setup-cli" cli/tests/setup_cli_test.py
 tap_suite "facts" cli/tests/facts_test.py
 tap_suite "setup-safety" cli/tests/setup_safety_test.py

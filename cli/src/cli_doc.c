@@ -1,6 +1,8 @@
 /* cli_doc.c — --help rows, man pages and shell completions from the commands' option tables. */
 #include "cli_doc.h"
 
+#include <getopt.h>
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -110,6 +112,28 @@ static void help_row(void *vctx, const struct cli_opt *o, bool first)
 	wrap(c->out, strbuf_str(&text), HELP_COLUMN, HELP_COLUMN, c->width);
 	strbuf_free(&text);
 	strbuf_putc(c->out, '\n');
+}
+
+void cli_doc_getopt(const struct cli_doc *doc, struct option *opts, char *shorts, size_t shorts_size)
+{
+	size_t n = 0;
+	if (shorts_size >= 3) {
+		shorts[n++] = '+';
+		shorts[n++] = ':';
+	}
+	for (size_t i = 0; i < doc->nopts; i++) {
+		const struct cli_opt *o = &doc->opts[i];
+		opts[i] = (struct option){ o->name, o->arg == CLI_ARG_NONE ? no_argument : required_argument, NULL,
+					   o->id };
+		if (o->short_name && n + 3 <= shorts_size) {
+			shorts[n++] = o->short_name;
+			if (o->arg != CLI_ARG_NONE)
+				shorts[n++] = ':';
+		}
+	}
+	opts[doc->nopts] = (struct option){ 0, 0, 0, 0 };
+	if (shorts_size)
+		shorts[n < shorts_size ? n : shorts_size - 1] = '\0';
 }
 
 void cli_doc_help(const struct cli_doc *doc, int width, struct strbuf *out)

@@ -31,6 +31,7 @@ struct cli_opt {
 	const char *group;          /* heading in --help and the man page; NULL: "Options" */
 	const char *help;           /* one sentence, no trailing period needed */
 	int repeatable;             /* may be given several times */
+	int id;                     /* what getopt_long returns for it (cli_doc_getopt); not 0 */
 };
 
 struct cli_doc {
@@ -47,6 +48,13 @@ struct cli_doc {
 	const char *const *operands; /* choices for the first operand (NULL-terminated), or NULL */
 	const char *operand_name;    /* its name in messages ("SHELL"), or NULL */
 };
+
+struct option;
+
+/* The getopt_long table of doc's options, into opts (doc->nopts + 1 entries, the last zeroed),
+ * and the short-option string ("+:" then each short name, ':' after those taking a value) into
+ * shorts (shorts_size >= 3 + 2 * nopts). The parser and every text then share one table. */
+void cli_doc_getopt(const struct cli_doc *doc, struct option *opts, char *shorts, size_t shorts_size);
 
 enum cli_shell { CLI_SHELL_BASH, CLI_SHELL_ZSH, CLI_SHELL_FISH };
 

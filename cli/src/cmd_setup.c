@@ -10,9 +10,12 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
+#include "cli_doc.h"
+#include "docs.h"
 #include "commands.h"
 #include "model_flags.h"
 #include "setup.h"
+#include "strbuf.h"
 
 enum { OPT_NON_INTERACTIVE = 1000, OPT_RECONFIGURE, OPT_FORCE, OPT_SHOW, OPT_VALIDATE, OPT_DRY_RUN,
        OPT_ROTATE, OPT_HELP, OPT_OUTPUT = 'o' };
@@ -21,6 +24,94 @@ struct setup_args {
 	bool non_interactive, reconfigure, force, show, validate, dry_run, rotate, help;
 	const char *dir;
 };
+
+/* The command's own options (the answers' flags come from the model's field table): the parser,
+ * --help, the man page and the completions all read them from here. */
+#define MODES "Modes of operation"
+static const struct cli_opt setup_cmd_opts[] = {
+	{ "non-interactive", 0, CLI_ARG_NONE, NULL, NULL, MODES, "take every answer from flags, environment and defaults", 0, OPT_NON_INTERACTIVE },
+	{ "reconfigure", 0, CLI_ARG_NONE, NULL, NULL, MODES, "start from the answers in DIR/.aeterna/config.toml", 0, OPT_RECONFIGURE },
+	{ "force", 0, CLI_ARG_NONE, NULL, NULL, MODES,
+	  "start from the defaults even when DIR already holds answers (without it, the wizard offers them as "
+	  "defaults; --non-interactive refuses)", 0, OPT_FORCE },
+	{ "rotate-secrets", 0, CLI_ARG_NONE, NULL, NULL, MODES, "generate new passwords (otherwise a re-run keeps the generated ones)", 0, OPT_ROTATE },
+	{ "show", 0, CLI_ARG_NONE, NULL, NULL, MODES, "print the current answers (secrets masked) and exit", 0, OPT_SHOW },
+	{ "validate", 0, CLI_ARG_NONE, NULL, NULL, MODES, "check the files in DIR (they parse; values.yaml renders with the chart)", 0, OPT_VALIDATE },
+	{ "dry-run", 0, CLI_ARG_NONE, NULL, NULL, MODES, "print what would be written (a diff against existing files); write nothing", 0, OPT_DRY_RUN },
+	{ "output", 'o', CLI_ARG_DIR, "DIR", NULL, MODES, "where to write (default: .; created when missing)", 0, OPT_OUTPUT },
+	{ "help", 0, CLI_ARG_NONE, NULL, NULL, MODES, "show this help", 0, OPT_HELP },
+};
+#define N_CMD_OPTS (sizeof(setup_cmd_opts) / sizeof(setup_cmd_opts[0]))
+
+static const char setup_description[] =
+	"Asks how Aeterna should run (a wizard on a terminal, or flags with --non-interactive) and writes, "
+	"into DIR (default .): values.yaml (values for charts/aeterna), docker-compose.yaml (a local stack: "
+	"the Aeterna server and its backing services), .aeterna/config.toml (the answers, read back by "
+	"--reconfigure and --show) and opencode.json (an MCP entry for Aeterna, merged into an existing "
+	"file). With --target opencode-only only the last two are written.\n\n"
+	"Every file is checked before anything is written, and all are written together or not at all. "
+	"Secrets given on the command line are visible to other users (ps); prefer the environment "
+	"variable or the --<flag>-file option.";
+
+/* The full description (command options, then one or more options per answer), built once
+ * into static storage on first use; it lives as long as the process. */
+const struct cli_doc *setup_doc(void)
+{
+	static struct cli_opt opts[N_CMD_OPTS + 2 * FLD_COUNT];
+	static char names[FLD_COUNT][80];
+	static struct cli_doc doc;
+	if (doc.name)
+		return &doc;
+	size_t n = 0;
+	for (size_t i = 0; i < N_CMD_OPTS; i++)
+		opts[n++] = setup_cmd_opts[i];
+	for (size_t i = 0; i < model_field_count && i < FLD_COUNT; i++) {
+		const struct field *f = &model_fields[i];
+		struct cli_opt o = { .name = f->flag, .group = f->group, .help = f->help };
+		switch (f->type) {
+		case F_BOOL: o.arg = CLI_ARG_NONE; break;
+		case F_ENUM: o.arg = CLI_ARG_CHOICE; o.metavar = "NAME"; o.choices = f->choices; break;
+		case F_INT: o.arg = CLI_ARG_NUMBER; o.metavar = f->placeholder ? f->placeholder : "N"; break;
+		default:
+			o.metavar = f->placeholder ? f->placeholder : "VALUE";
+			o.arg = !strcmp(o.metavar, "PATH") || !strcmp(o.metavar, "FILE") ? CLI_ARG_FILE
+				: !strcmp(o.metavar, "DIR")					 ? CLI_ARG_DIR
+													 : CLI_ARG_TEXT;
+		}
+		opts[n++] = o;
+		if (f->type == F_BOOL || f->secret) {
+			snprintf(names[i], sizeof(names[i]), f->type == F_BOOL ? "no-%s" : "%s-file", f->flag);
+			struct cli_opt extra = { .name = names[i], .group = f->group };
+			if (f->type == F_BOOL) {
+				extra.help = "the opposite of the option above";
+			} else {
+				extra.arg = CLI_ARG_FILE;
+				extra.metavar = "PATH";
+				extra.help = "read the secret above from the first line of PATH";
+			}
+			opts[n++] = extra;
+		}
+	}
+	doc = (struct cli_doc){
+		.name = "setup",
+		.summary = "ask how Aeterna should run and write its deployment files",
+		.synopsis = "[--non-interactive] [--reconfigure] [--show] [--validate] [--dry-run] [-o DIR] "
+			    "[--target NAME] [--mode NAME] [options]",
+		.description = setup_description,
+		.opts = opts,
+		.nopts = n,
+		.exit_status = "0\tdone\n1\t--validate found problems, or a file could not be written (nothing changed)\n"
+			       "2\tbad flags or input (nothing written)\n130\tinterrupted",
+		.examples = "aeterna setup\tthe wizard, in the current folder\n"
+			    "aeterna setup --non-interactive --mode local --target kubernetes -o deploy\tthe local default, no questions\n"
+			    "aeterna setup --dry-run -o deploy --opal\twhat turning OPAL on would change",
+		.files = "DIR/values.yaml\tHelm values for charts/aeterna\n"
+			 "DIR/docker-compose.yaml\ta local stack\n"
+			 "DIR/.aeterna/config.toml\tthe answers\n"
+			 "opencode.json\tthe OpenCode MCP entry (at the project root)",
+	};
+	return &doc;
+}
 
 static void print_help(FILE *out)
 {
@@ -34,18 +125,12 @@ static void print_help(FILE *out)
 		"  docker-compose.yaml   a local stack: the Aeterna server and its backing services\n"
 		"  .aeterna/config.toml  the answers (read back by --reconfigure and --show)\n"
 		"  opencode.json         an MCP entry for Aeterna, merged into an existing file\n"
-		"With --target opencode-only only the last two are written.\n"
-		"\n"
-		"Modes of operation:\n"
-		"  --non-interactive     take every answer from flags, environment and defaults\n"
-		"  --reconfigure         start from the answers in DIR/.aeterna/config.toml\n"
-		"  --force               start from the defaults even when DIR already holds answers (without it,\n"
-		"                        the wizard offers them as defaults; --non-interactive refuses)\n"
-		"  --rotate-secrets      generate new passwords (otherwise a re-run keeps the generated ones)\n"
-		"  --show                print the current answers (secrets masked) and exit\n"
-		"  --validate            check the files in DIR (they parse; values.yaml renders with the chart)\n"
-		"  --dry-run             print what would be written (a diff against existing files); write nothing\n"
-		"  -o, --output DIR      where to write (default: .; created when missing)\n");
+		"With --target opencode-only only the last two are written.\n");
+	struct cli_doc cmd = { .name = "setup", .opts = setup_cmd_opts, .nopts = N_CMD_OPTS };
+	struct strbuf sb = {0};
+	cli_doc_help(&cmd, 100, &sb);
+	fputs(strbuf_str(&sb), out);
+	strbuf_free(&sb);
 	model_flags_help(out);
 	fprintf(out,
 		"\nSecrets given on the command line are visible to other users (ps); prefer the\n"
@@ -251,17 +336,11 @@ out:
 
 int cmd_setup(int argc, char **argv)
 {
-	static const struct cmd_option options[] = {
-		{ "non-interactive", no_argument, OPT_NON_INTERACTIVE, 0 },
-		{ "reconfigure", no_argument, OPT_RECONFIGURE, 0 },
-		{ "force", no_argument, OPT_FORCE, 0 },
-		{ "rotate-secrets", no_argument, OPT_ROTATE, 0 },
-		{ "show", no_argument, OPT_SHOW, 0 },
-		{ "validate", no_argument, OPT_VALIDATE, 0 },
-		{ "dry-run", no_argument, OPT_DRY_RUN, 0 },
-		{ "output", required_argument, OPT_OUTPUT, 'o' },
-		{ "help", no_argument, OPT_HELP, 0 },
-	};
+	struct cmd_option options[N_CMD_OPTS];
+	for (size_t i = 0; i < N_CMD_OPTS; i++)
+		options[i] = (struct cmd_option){ setup_cmd_opts[i].name,
+						  setup_cmd_opts[i].arg == CLI_ARG_NONE ? no_argument : required_argument,
+						  setup_cmd_opts[i].id, setup_cmd_opts[i].short_name };
 	struct setup_args a = { .dir = "." };
 	struct deployment given, d, prev;
 	struct diag_list diags = {0};

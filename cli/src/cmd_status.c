@@ -27,6 +27,8 @@
 #include <jansson.h>
 
 #include "atomic_file.h"
+#include "cli_doc.h"
+#include "docs.h"
 #include "commands.h"
 #include "diag.h"
 #include "generate.h"
@@ -86,35 +88,80 @@ static double now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
+/* The options: the parser, --help, the man page and the completions all read this table. */
+static const struct cli_opt status_opts[] = {
+	{ "config", 0, CLI_ARG_FILE, "FILE", NULL, NULL, "setup's answers (default: .aeterna/config.toml)", 0, 'c' },
+	{ "timeout", 0, CLI_ARG_NUMBER, "MS", NULL, NULL,
+	  "time allowed to each check, and to the whole run (default 2000)", 0, 't' },
+	{ "json", 0, CLI_ARG_NONE, NULL, NULL, NULL,
+	  "print the results as JSON (one array; with --watch, one object per line as each result arrives)", 0, 'j' },
+	{ "watch", 0, CLI_ARG_NUMBER, "SECONDS", NULL, NULL, "repeat every SECONDS until interrupted", 0, 'w' },
+	{ "server-url", 0, CLI_ARG_TEXT, "URL", NULL, "Overrides", "the Aeterna server (default http://localhost:8080)", 0, 1 },
+	{ "postgres-host", 0, CLI_ARG_TEXT, "HOST", NULL, "Overrides", "PostgreSQL's host (default: from the configuration)", 0, 2 },
+	{ "postgres-port", 0, CLI_ARG_NUMBER, "PORT", NULL, "Overrides", "PostgreSQL's port (default: from the configuration)", 0, 3 },
+	{ "cache-host", 0, CLI_ARG_TEXT, "HOST", NULL, "Overrides", "the cache's host (default: from the configuration)", 0, 4 },
+	{ "cache-port", 0, CLI_ARG_NUMBER, "PORT", NULL, "Overrides", "the cache's port (default: from the configuration)", 0, 5 },
+	{ "vector-url", 0, CLI_ARG_TEXT, "URL", NULL, "Overrides", "the vector store", 0, 6 },
+	{ "opal-url", 0, CLI_ARG_TEXT, "URL", NULL, "Overrides",
+	  "the OPAL server (default http://localhost:7002 when OPAL is on)", 0, 7 },
+	{ "help", 'h', CLI_ARG_NONE, NULL, NULL, NULL, "show this help", 0, 'h' },
+};
+
+static const char status_description[] =
+	"Checks every component the configuration names, all at once: the Aeterna server (/health, "
+	"/ready), PostgreSQL (SELECT 1, version, extensions), the Redis-compatible cache (PING, AUTH when "
+	"a password is set, INFO server), the vector store (Qdrant /readyz, Weaviate ready, MongoDB "
+	"reachability), the OPAL server (/healthcheck) and the central server. Each check ends by the "
+	"deadline whatever the server does (name resolution, connection, TLS, authentication and reply "
+	"all count); replies are size-limited; results are printed as they arrive.\n\n"
+	"States: up, down, timeout (no answer by the deadline), refused (nothing listens), protocol error "
+	"(the answer is not the protocol expected, or is over its size limit).";
+
+const struct cli_doc status_doc = {
+	.name = "status",
+	.summary = "check every configured service live, concurrently",
+	.synopsis = "[--config FILE] [--timeout MS] [--json] [--watch SECONDS] [overrides]",
+	.description = status_description,
+	.opts = status_opts,
+	.nopts = sizeof(status_opts) / sizeof(status_opts[0]),
+	.environment = "PGPASSWORD\toverrides the stored PostgreSQL password\n"
+		       "AETERNA_CACHE_PASSWORD\toverrides the stored cache password\n"
+		       "NO_COLOR\tno colour even on a terminal",
+	.exit_status = "0\tevery required component is up\n1\totherwise\n2\tusage error",
+	.examples = "aeterna status --config deploy/.aeterna/config.toml --timeout 1000 --json\tone round as JSON\n"
+		    "aeterna status --server-url http://localhost:8080 --watch 5\tevery 5 seconds until Ctrl-C",
+};
+
 static void print_help(FILE *out)
 {
-	fprintf(out,
-		"Usage: aeterna status [--config FILE] [--timeout MS] [--json] [--watch SECONDS] [overrides]\n"
-		"\n"
-		"Checks every component the configuration names, all at once: the Aeterna server (/health,\n"
-		"/ready), PostgreSQL (SELECT 1, version, extensions), the Redis-compatible cache (PING,\n"
-		"AUTH when a password is set, INFO server), the vector store (Qdrant /readyz, Weaviate\n"
-		"ready, MongoDB reachability), the OPAL server (/healthcheck) and the central server.\n"
-		"Each check ends by the deadline whatever the server does (name resolution, connection,\n"
-		"TLS, authentication and reply all count); replies are size-limited; results are printed\n"
-		"as they arrive.\n"
-		"\n"
-		"  --config FILE        setup's answers (default: .aeterna/config.toml)\n"
-		"  --timeout MS         time allowed to each check, and to the whole run (default 2000)\n"
-		"  --json               print the results as JSON (one array; with --watch, one object per\n"
-		"                       line as each result arrives)\n"
-		"  --watch SECONDS      repeat every SECONDS until interrupted\n"
-		"  --server-url URL     the Aeterna server (default http://localhost:8080)\n"
-		"  --postgres-host H    --postgres-port P   PostgreSQL (default: from the configuration)\n"
-		"  --cache-host H       --cache-port P      the cache (default: from the configuration)\n"
-		"  --vector-url URL     the vector store\n"
-		"  --opal-url URL       the OPAL server (default http://localhost:7002 when OPAL is on)\n"
-		"  -h, --help\n"
-		"\n"
-		"States: up, down, timeout (no answer by the deadline), refused (nothing listens),\n"
-		"protocol error (the answer is not the protocol expected, or is over its size limit).\n"
-		"Environment: PGPASSWORD and AETERNA_CACHE_PASSWORD override the stored passwords.\n"
-		"Exit status: 0 all required components up, 1 otherwise, 2 usage error.\n");
+	struct strbuf sb = {0};
+	strbuf_printf(&sb, "Usage: aeterna status %s\n\n", status_doc.synopsis);
+	int col = 0;
+	for (const char *p = status_description; *p;) { /* the description, wrapped at 92 columns */
+		size_t w = strcspn(p, " \n");
+		if (col && col + 1 + (int)w > 92) {
+			strbuf_putc(&sb, '\n');
+			col = 0;
+		} else if (col) {
+			strbuf_putc(&sb, ' ');
+			col++;
+		}
+		strbuf_add(&sb, p, w);
+		col += (int)w;
+		p += w;
+		if (*p == '\n') {
+			strbuf_putc(&sb, '\n');
+			col = 0;
+		}
+		while (*p == ' ' || *p == '\n')
+			p++;
+	}
+	strbuf_putc(&sb, '\n');
+	cli_doc_help(&status_doc, 100, &sb);
+	strbuf_puts(&sb, "\nEnvironment: PGPASSWORD and AETERNA_CACHE_PASSWORD override the stored passwords.\n"
+			 "Exit status: 0 all required components up, 1 otherwise, 2 usage error.\n");
+	fputs(strbuf_str(&sb), out);
+	strbuf_free(&sb);
 }
 
 /* --- time ---------------------------------------------------------------------------------- */
@@ -1252,14 +1299,9 @@ static int parse_int_arg(const char *flag, const char *v, int min, int max, int 
 
 int cmd_status(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' }, { "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' }, { "watch", required_argument, NULL, 'w' },
-		{ "server-url", required_argument, NULL, 1 }, { "postgres-host", required_argument, NULL, 2 },
-		{ "postgres-port", required_argument, NULL, 3 }, { "cache-host", required_argument, NULL, 4 },
-		{ "cache-port", required_argument, NULL, 5 }, { "vector-url", required_argument, NULL, 6 },
-		{ "opal-url", required_argument, NULL, 7 }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
-	};
+	struct option opts[sizeof(status_opts) / sizeof(status_opts[0]) + 1];
+	char shorts[3 + 2 * sizeof(status_opts) / sizeof(status_opts[0])];
+	cli_doc_getopt(&status_doc, opts, shorts, sizeof(shorts));
 	const char *config = ".aeterna/config.toml";
 	bool config_given = false, json = false;
 	int timeout_ms = 2000, watch = 0;
@@ -1267,7 +1309,7 @@ int cmd_status(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config = optarg; config_given = true; break;
 		case 't': if (parse_int_arg("--timeout", optarg, 1, 600000, &timeout_ms)) return EXIT_USAGE; break;

@@ -12,6 +12,8 @@
 #include <jansson.h>
 
 #include "atomic_file.h"
+#include "cli_doc.h"
+#include "docs.h"
 #include "commands.h"
 #include "diag.h"
 #include "embedded.h"
@@ -24,29 +26,55 @@
 
 #define MAX_FILES 32
 
+static const char *const api_choices[] = { "postgresql.cnpg.io/v1", "psmdb.percona.com/v1", "monitoring.coreos.com/v1",
+					    "autoscaling.k8s.io/v1", "external-secrets.io/v1", NULL };
+
+/* The options: the parser, --help, the man page and the completions all read this table. */
+static const struct cli_opt validate_opts[] = {
+	{ "values", 'f', CLI_ARG_FILE, "FILE", NULL, NULL,
+	  "a values file for charts/aeterna; repeat to layer them like helm (later files win, maps merge, "
+	  "lists replace, null deletes)", 1, 'f' },
+	{ "schema", 0, CLI_ARG_FILE, "FILE", NULL, NULL, "a JSON Schema to use instead of the chart's built-in one", 0, 's' },
+	{ "compose", 0, CLI_ARG_FILE, "FILE", NULL, NULL, "a docker-compose.yaml (Compose Specification)", 0, 'c' },
+	{ "config", 0, CLI_ARG_FILE, "FILE", NULL, NULL, "an .aeterna/config.toml written by aeterna setup", 0, 't' },
+	{ "api-versions", 0, CLI_ARG_CHOICE, "API", api_choices, NULL,
+	  "an API the target cluster serves (repeat); with it, the rules that need an operator apply", 1, 'a' },
+	{ "json", 0, CLI_ARG_NONE, NULL, NULL, NULL, "print the findings as a JSON array", 0, 'j' },
+	{ "help", 'h', CLI_ARG_NONE, NULL, NULL, NULL, "show this help", 0, 'h' },
+};
+
+const struct cli_doc validate_doc = {
+	.name = "validate",
+	.summary = "check values files, docker-compose.yaml and config.toml without a cluster",
+	.synopsis = "[-f values.yaml]... [--compose FILE] [--config FILE] [options]",
+	.description =
+		"Checks deployment files without a cluster and reports every problem at once, as "
+		"file:line:col with the source line and a caret, or as JSON.\n\n"
+		"Without files, checks ./values.yaml, ./docker-compose.yaml and ./.aeterna/config.toml where "
+		"they exist. Values are checked on top of the chart's defaults, against its values.schema.json "
+		"and the cross-key rules its templates enforce.",
+	.opts = validate_opts,
+	.nopts = sizeof(validate_opts) / sizeof(validate_opts[0]),
+	.exit_status = "0\tvalid (warnings allowed)\n1\tproblems found\n2\tusage or I/O error",
+	.examples = "aeterna validate -f values.yaml -f prod-values.yaml\tlayered values, checked like helm merges them\n"
+		    "aeterna validate --compose docker-compose.yaml --json\ta compose file, findings as JSON",
+};
+
 static void print_help(FILE *out)
 {
-	fprintf(out,
-		"Usage: aeterna validate [-f values.yaml]... [--compose FILE] [--config FILE] [options]\n"
-		"\n"
-		"Checks deployment files without a cluster and reports every problem at once.\n"
-		"\n"
-		"  -f, --values FILE      values file for charts/aeterna; repeat to layer them like helm\n"
-		"                         (later files win, maps merge, lists replace, null deletes)\n"
-		"      --schema FILE      JSON Schema to use instead of the chart's built-in one\n"
-		"      --compose FILE     a docker-compose.yaml (Compose Specification)\n"
-		"      --config FILE      an .aeterna/config.toml written by `aeterna setup`\n"
-		"      --api-versions API an API the target cluster serves (repeat); with it, rules that\n"
-		"                         need an operator (postgresql.cnpg.io/v1, psmdb.percona.com/v1,\n"
-		"                         monitoring.coreos.com/v1, autoscaling.k8s.io/v1, external-secrets.io/v1) apply\n"
-		"      --json             print the findings as a JSON array\n"
-		"  -h, --help             show this help\n"
-		"\n"
-		"Without files, checks ./values.yaml, ./docker-compose.yaml and ./.aeterna/config.toml\n"
-		"where they exist. Values are checked on top of the chart's defaults, against its\n"
-		"values.schema.json and the cross-key rules its templates enforce.\n"
-		"\n"
-		"Exit status: 0 valid (warnings allowed), 1 problems found, 2 usage or I/O error.\n");
+	struct strbuf sb = {0};
+	strbuf_printf(&sb, "Usage: aeterna validate %s\n\n", validate_doc.synopsis);
+	strbuf_puts(&sb,
+		    "Checks deployment files without a cluster and reports every problem at once.\n");
+	cli_doc_help(&validate_doc, 100, &sb);
+	strbuf_puts(&sb,
+		    "\nWithout files, checks ./values.yaml, ./docker-compose.yaml and ./.aeterna/config.toml\n"
+		    "where they exist. Values are checked on top of the chart's defaults, against its\n"
+		    "values.schema.json and the cross-key rules its templates enforce.\n"
+		    "\n"
+		    "Exit status: 0 valid (warnings allowed), 1 problems found, 2 usage or I/O error.\n");
+	fputs(strbuf_str(&sb), out);
+	strbuf_free(&sb);
 }
 
 /* Sources whose lines we can quote: file name → text (borrowed). */
@@ -149,12 +177,9 @@ static bool exists(const char *p) { return access(p, F_OK) == 0; }
 
 int cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "values", required_argument, NULL, 'f' }, { "schema", required_argument, NULL, 's' },
-		{ "compose", required_argument, NULL, 'c' }, { "config", required_argument, NULL, 't' },
-		{ "api-versions", required_argument, NULL, 'a' }, { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
-	};
+	struct option opts[sizeof(validate_opts) / sizeof(validate_opts[0]) + 1];
+	char shorts[3 + 2 * sizeof(validate_opts) / sizeof(validate_opts[0])];
+	cli_doc_getopt(&validate_doc, opts, shorts, sizeof(shorts));
 	const char *values[MAX_FILES], *apis[64];
 	size_t nvalues = 0, napis = 0;
 	const char *schema_path = NULL, *compose_path = NULL, *config_path = NULL;
@@ -162,7 +187,7 @@ int cmd_validate(int argc, char **argv)
 	optind = 1;
 	opterr = 0;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "+f:h", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
 		switch (ch) {
 		case 'f':
 			if (nvalues == MAX_FILES) {

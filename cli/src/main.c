@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "docs.h"
 #include "setup.h"
 
 static int cmd_help(int argc, char **argv);
@@ -13,6 +14,7 @@ static const struct command commands[] = {
 	{ "setup", "Ask how Aeterna should run and write its deployment files", cmd_setup },
 	{ "validate", "Check values files, docker-compose.yaml and config.toml without a cluster", cmd_validate },
 	{ "status", "Check every configured service live, concurrently", cmd_status },
+	{ "completion", "Print a shell completion script (bash, zsh or fish)", cmd_completion },
 	{ "help", "Show help for aeterna or for one command", cmd_help },
 	{ "version", "Print the versions of the tool, chart and server", cmd_version },
 };
@@ -60,6 +62,17 @@ static int cmd_version(int argc, char **argv)
 
 static int cmd_help(int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "--man")) {
+		if (argc > 3) {
+			fprintf(stderr, "aeterna help: --man takes at most one command\n");
+			return EXIT_USAGE;
+		}
+		return docs_man(argc == 3 ? argv[2] : NULL);
+	}
+	if (argc > 2 || (argc == 2 && argv[1][0] == '-')) {
+		fprintf(stderr, "aeterna help: usage: aeterna help [--man] [COMMAND]\n");
+		return EXIT_USAGE;
+	}
 	if (argc < 2) {
 		print_usage(stdout);
 		return EXIT_OK;

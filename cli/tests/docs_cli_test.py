@@ -34,7 +34,11 @@ def aeterna(*args):
 
 
 def long_options(text):
-    return set(re.findall(r"(?<![\w-])--([a-z][a-z0-9-]*)", text))
+    """--name options named in text; "--[no-]name" stands for --name and --no-name."""
+    found = set(re.findall(r"(?<![\w-])--([a-z][a-z0-9-]*)", text))
+    for name in re.findall(r"--\[no-\]([a-z][a-z0-9-]*)", text):
+        found |= {name, "no-" + name}
+    return found
 
 
 def help_options(cmd):
@@ -119,7 +123,8 @@ def every_man_page_renders_without_groff_warnings():
         r = sh(["groff", "-man", "-ww", "-z"], input=page)
         assert r.returncode == 0 and r.stderr == "", f"{cmd or 'aeterna'}: {r.stderr}"
         r = sh(["groff", "-man", "-Tutf8", "-ww"], input=page)
-        assert r.returncode == 0 and "OPTIONS" in r.stdout or cmd is None, r.stderr
+        text = re.sub(".\b", "", r.stdout)  # Debian's grotty overstrikes bold text when not told to use SGR
+        assert r.returncode == 0 and ("OPTIONS" in text or cmd is None), r.stderr
 
 
 @case

@@ -68,7 +68,7 @@ def a_failed_replacement_restores_the_files_already_replaced_and_names_the_file(
     with tempfile.TemporaryDirectory() as d:
         assert setup("-o", d, "--target", "kubernetes").returncode == 0
         before = snapshot(d)
-        p = start_held("-o", d, "--cache", "valkey")
+        p = start_held("-o", d, "--reconfigure", "--cache", "valkey")
         # between staging and replacing, docker-compose.yaml becomes a folder that cannot be replaced
         compose = os.path.join(d, "docker-compose.yaml")
         os.unlink(compose)
@@ -90,7 +90,7 @@ def sigterm_and_sigint_leave_no_temporary_file_and_the_old_files():
         with tempfile.TemporaryDirectory() as d:
             assert setup("-o", d).returncode == 0
             before = snapshot(d)
-            p = start_held("-o", d, "--cache", "valkey")
+            p = start_held("-o", d, "--reconfigure", "--cache", "valkey")
             assert any(".tmp" in n for n in os.listdir(d)), os.listdir(d)  # staged, not yet replaced
             p.send_signal(sig)
             p.communicate(timeout=30)
@@ -102,12 +102,12 @@ def sigterm_and_sigint_leave_no_temporary_file_and_the_old_files():
 def stale_temporaries_of_a_killed_run_are_removed_by_the_next():
     with tempfile.TemporaryDirectory() as d:
         assert setup("-o", d).returncode == 0
-        p = start_held("-o", d, "--cache", "valkey")
+        p = start_held("-o", d, "--reconfigure", "--cache", "valkey")
         p.kill()  # SIGKILL: no handler runs
         p.wait()
         stale = [n for n in os.listdir(d) if ".tmp" in n]
         assert stale, os.listdir(d)
-        r = setup("-o", d, "--cache", "valkey")
+        r = setup("-o", d, "--reconfigure", "--cache", "valkey")
         assert r.returncode == 0, text(r)
         assert leftovers(d) == [n for n in leftovers(d) if n.endswith(".bak")], leftovers(d)
         assert not [n for n in os.listdir(d) if ".tmp" in n], os.listdir(d)
@@ -121,14 +121,14 @@ def a_second_concurrent_run_is_refused_with_a_sentence():
         fd = os.open(d, os.O_RDONLY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # what a running setup holds
-            r = setup("-o", d, "--cache", "valkey")
+            r = setup("-o", d, "--reconfigure", "--cache", "valkey")
         finally:
             os.close(fd)
         assert r.returncode == 1, text(r)
         assert "another aeterna setup is writing to" in text(r), text(r)
         assert snapshot(d) == before
         # and two runs started together: one result or the other, never a mix
-        procs = [subprocess.Popen([BIN, "setup", "--non-interactive", "-o", d, "--cache", c], env=env_with(),
+        procs = [subprocess.Popen([BIN, "setup", "--non-interactive", "--reconfigure", "-o", d, "--cache", c], env=env_with(),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in ("valkey", "dragonfly")]
         for p in procs:
             p.communicate(timeout=30)
