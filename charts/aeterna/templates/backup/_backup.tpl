@@ -14,17 +14,17 @@ Backups (values `backup.*`, docs/backup-restore.md). Helpers named aeterna.backu
 
 {{/* "true" when Qdrant snapshots render (qdrant backend, bundled or external). */}}
 {{- define "aeterna.backup.qdrant" -}}
-{{- if and .Values.backup.enabled .Values.backup.qdrant.enabled (include "aeterna.vectorEnabled" .) (eq .Values.vector.backend "qdrant") }}true{{ end -}}
+{{- if and .Values.backup.enabled .Values.backup.qdrant.enabled (include "aeterna.vector.enabled" .) (eq .Values.vector.backend "qdrant") }}true{{ end -}}
 {{- end -}}
 
 {{/* "true" when the Weaviate backup trigger renders. */}}
 {{- define "aeterna.backup.weaviate" -}}
-{{- if and .Values.backup.enabled .Values.backup.weaviate.enabled (include "aeterna.vectorEnabled" .) (eq .Values.vector.backend "weaviate") }}true{{ end -}}
+{{- if and .Values.backup.enabled .Values.backup.weaviate.enabled (include "aeterna.vector.enabled" .) (eq .Values.vector.backend "weaviate") }}true{{ end -}}
 {{- end -}}
 
 {{/* "true" when the bundled Percona MongoDB gets spec.backup. */}}
 {{- define "aeterna.backup.mongodb" -}}
-{{- if and .Values.backup.enabled .Values.backup.mongodb.enabled (include "aeterna.vectorBundled" .) (eq .Values.vector.backend "mongodb") }}true{{ end -}}
+{{- if and .Values.backup.enabled .Values.backup.mongodb.enabled (include "aeterna.vector.bundled" .) (eq .Values.vector.backend "mongodb") }}true{{ end -}}
 {{- end -}}
 
 {{- define "aeterna.backup.name" -}}
@@ -37,7 +37,7 @@ Backups (values `backup.*`, docs/backup-restore.md). Helpers named aeterna.backu
 
 {{/* Barman server name the bundled cluster archives under. */}}
 {{- define "aeterna.backup.serverName" -}}
-{{- default (include "aeterna.pg.clusterName" .) .Values.backup.postgresql.serverName -}}
+{{- default (include "aeterna.postgresql.clusterName" .) .Values.backup.postgresql.serverName -}}
 {{- end -}}
 
 {{/* CloudNativePG's six-field schedule (seconds first) from the shared five-field one. */}}

@@ -54,7 +54,7 @@ One alert rule. Arguments: dict with ctx, alert, expr, for, severity, summary, d
 
 {{/* Pod name regex of the bundled vector store, or nothing when it is external or unused. */}}
 {{- define "aeterna.monitoring.vectorPods" -}}
-{{- if include "aeterna.vectorBundled" . -}}
+{{- if include "aeterna.vector.bundled" . -}}
 {{- $b := .Values.vector.backend -}}
 {{- if eq $b "qdrant" -}}
 {{- printf "%s-[0-9]+" (include "aeterna.subchartFullname" (list . "qdrant")) -}}
@@ -126,7 +126,7 @@ weaviate-[0-9]+
       "description" (printf "Job %s/{{ $labels.job_name }} has {{ $value }} failed pods: the schema may be behind the server version." .Release.Namespace)) | nindent 4 }}
     {{- end }}
 {{- if $v.postgresql.bundled.enabled }}
-{{- $cluster := include "aeterna.pg.clusterName" . }}
+{{- $cluster := include "aeterna.postgresql.clusterName" . }}
 {{- $pgPods := printf "%s, pod=~\"%s-[0-9]+\"" $ns $cluster }}
 {{- $pvcs := printf "%s, persistentvolumeclaim=~\"%s-[0-9]+(-wal)?\"" $ns $cluster }}
 - name: aeterna-postgresql
