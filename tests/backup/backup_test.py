@@ -67,6 +67,21 @@ class Env:
     def __init__(self):
         self.tmp = tempfile.mkdtemp(prefix="aeterna-backup-")
         os.chmod(self.tmp, 0o755)
+        # The scripts run as an unprivileged user, who may not be able to enter the checkout (a
+        # clone under a 0700 folder): they run from a byte-identical copy of the chart's files,
+        # with the pinned rclone beside them.
+        self.scripts, self.bin = SCRIPTS, os.path.join(TOOLS, "bin")
+        if AS_NOBODY:
+            self.scripts = os.path.join(self.tmp, "scripts")
+            shutil.copytree(SCRIPTS, self.scripts)
+            for f in os.listdir(SCRIPTS):
+                with open(os.path.join(SCRIPTS, f), "rb") as a, open(os.path.join(self.scripts, f), "rb") as b:
+                    assert a.read() == b.read(), f
+            self.bin = os.path.join(self.tmp, "bin")
+            os.makedirs(self.bin)
+            shutil.copy(os.path.realpath(os.path.join(TOOLS, "bin", "rclone")), os.path.join(self.bin, "rclone"))
+            for d in (self.scripts, self.bin):
+                os.chmod(d, 0o755)
         self.procs = []
         self.servers = []
 
@@ -139,12 +154,12 @@ def cloud_env(cloud, bucket):
 
 def sh(script, *args, env=None, work=None, check=True):
     """Runs one of the chart's scripts with /bin/sh as an unprivileged user, like the CronJob does."""
-    full = {"PATH": f"{os.path.join(TOOLS, 'bin')}:{PG_BIN}:/usr/bin:/bin", "HOME": work or E.tmp, "LANG": "C.UTF-8",
+    full = {"PATH": f"{E.bin}:{PG_BIN}:/usr/bin:/bin", "HOME": work or E.tmp, "LANG": "C.UTF-8",
             "PGHOST": "127.0.0.1", "PGPORT": str(E.pg_port), "PGUSER": "aeterna", "PGPASSWORD": PG_PASSWORD,
             **(env or {})}
     if work:
         full["BACKUP_WORKDIR"] = work
-    r = subprocess.run([*AS_NOBODY, "sh", os.path.join(SCRIPTS, script), *args], env=full, capture_output=True,
+    r = subprocess.run([*AS_NOBODY, "sh", os.path.join(E.scripts, script), *args], env=full, capture_output=True,
                        text=True, timeout=300)
     if check:
         assert r.returncode == 0, f"{script} {args} exited {r.returncode}\n{r.stdout}\n{r.stderr}"
@@ -195,8 +210,8 @@ def fingerprint(db):
 
 
 def rclone(env, *args):
-    full = {"PATH": f"{os.path.join(TOOLS, 'bin')}:/usr/bin:/bin", "HOME": E.tmp, **env}
-    cmd = ". " + os.path.join(SCRIPTS, "remote.sh") + ' && rclone "$@"'
+    full = {"PATH": f"{E.bin}:/usr/bin:/bin", "HOME": E.tmp, **env}
+    cmd = ". " + os.path.join(E.scripts, "remote.sh") + ' && rclone "$@"'
     r = subprocess.run(["sh", "-c", cmd, "rclone", *args], env=full, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, f"rclone {args}: {r.stderr}"
     return r.stdout
