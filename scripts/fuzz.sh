@@ -12,7 +12,7 @@ build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null   # generates embedded.c
 out=$build/fuzz
 mkdir -p "$out"
-srcs=$(ls cli/src/*.c | grep -v '/main.c$')
+srcs=$(find cli/src -name '*.c' ! -name main.c | sort)
 flags="$(pkg-config --cflags --libs libfyaml jansson libpcre2-8) $(pkg-config --cflags libpq libcurl)"   # libpq and libcurl: headers only (dlopen)
 export LSAN_OPTIONS="suppressions=$ROOT/cli/fuzz/lsan.supp"
 status=0
@@ -21,7 +21,7 @@ for target in ytree jschema merge toml edit diff resp reply; do
   # shellcheck disable=SC2086
   clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_POSIX_C_SOURCE=200809L \
     -DAETERNA_VERSION='"fuzz"' -DAETERNA_CHART_VERSION='"fuzz"' -DAETERNA_SERVER_VERSION='"fuzz"' \
-    -DFUZZ_TARGET="$target" -Icli/src -Icli/fuzz $srcs "$build/generated/embedded.c" cli/fuzz/targets.c cli/fuzz/harness.c \
+    -DFUZZ_TARGET="$target" -Icli/src/lib -Icli/src/model -Icli/src/gen -Icli/src/ui -Icli/src/cmd -Icli/fuzz $srcs "$build/generated/embedded.c" cli/fuzz/targets.c cli/fuzz/harness.c \
     $flags -lm -ldl -lpthread -o "$bin"
   corpus="$out/corpus-$target"
   mkdir -p "$corpus"

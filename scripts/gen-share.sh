@@ -3,7 +3,7 @@
 # to OUTDIR/man1/*.1, OUTDIR/bash/aeterna, OUTDIR/zsh/_aeterna, OUTDIR/fish/aeterna.fish
 # (cmake/install.cmake installs whatever is there).
 #
-# Both come from the CLI's option tables, through the binary itself (cli/src/cli_doc.h):
+# Both come from the CLI's option tables, through the binary itself (cli/src/lib/cli_doc.h):
 #   - man pages:   `aeterna help --man` (aeterna(1)) and `aeterna help --man COMMAND`
 #                  (aeterna-COMMAND(1)) for setup, validate, status and completion;
 #   - completions: `aeterna completion bash|zsh|fish`.

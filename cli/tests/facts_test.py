@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The facts the CLI states once (cli/src/facts.h: ports, the server image, the bundled service
+"""The facts the CLI states once (cli/src/model/facts.h: ports, the server image, the bundled service
 URLs) agree with the chart that deploys them (charts/aeterna: values.yaml, Chart.yaml and the
 helpers that build the bundled services' URLs). Prints TAP lines. Run by `make test`."""
 import os
@@ -15,7 +15,7 @@ CHART = os.path.join(ROOT, "charts", "aeterna")
 
 
 def facts():
-    text = open(os.path.join(ROOT, "cli", "src", "facts.h"), encoding="utf-8").read()
+    text = open(os.path.join(ROOT, "cli", "src", "model", "facts.h"), encoding="utf-8").read()
     out = {}
     for name, value in re.findall(r"^#define (\w+) (.+?)(?:\s*/\*.*)?$", text, re.M):
         out[name] = value.strip()

@@ -182,9 +182,10 @@ def deb_depends_on_the_package_of_every_library_the_binary_links_or_loads():
     # libraries loaded at run time (dlopen("libX.so.N") in cli/src): their packages too
     src = os.path.join(ROOT, "cli", "src")
     loaded = set()
-    for f in os.listdir(src):
-        if f.endswith(".c"):
-            loaded |= set(re.findall(r'dlopen\("(lib[^"]+\.so[^"]*)"', open(os.path.join(src, f)).read()))
+    for top, _, files in os.walk(src):
+        for f in files:
+            if f.endswith(".c"):
+                loaded |= set(re.findall(r'dlopen\("(lib[^"]+\.so[^"]*)"', open(os.path.join(top, f)).read()))
     assert "libcurl.so.4" in loaded, loaded
     cache = sh("/sbin/ldconfig", "-p").stdout
     for lib in sorted(loaded):

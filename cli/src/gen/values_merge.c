@@ -255,6 +255,8 @@ static const char *parent_path(const char *path, char *buf, size_t size)
 /* Appends lines [from, to] of d, shifted by delta columns. */
 static void copy_lines(struct strbuf *out, const struct ydoc *d, int from, int to, int delta)
 {
+	if (to > d->nlines - 1) /* never past the text, whatever the caller's line numbers */
+		to = d->nlines - 1;
 	for (int l = from; l <= to; l++) {
 		const char *p = d->text + d->line_start[l];
 		size_t n = d->line_start[l + 1] - d->line_start[l];
@@ -544,9 +546,21 @@ static int parse_quiet(struct ytree *t, const char *name, const char *text)
 	return rc;
 }
 
+/* A carriage return not followed by a line feed: YAML reads it as a line break, the line-based
+ * editor does not. */
+static bool lone_cr(const char *s)
+{
+	for (; s && *s; s++)
+		if (s[0] == '\r' && s[1] != '\n')
+			return true;
+	return false;
+}
+
 int values_merge(const char *existing, const char *generated, const char *previous,
 		 struct strbuf *out, struct ae_error *err)
 {
+	if (lone_cr(existing) || lone_cr(generated) || lone_cr(previous))
+		return ae_error_set(err, "the existing values.yaml breaks lines with lone carriage returns, which are not edited in place");
 	struct ytree te, tg, tp, to;
 	bool have_p = previous != NULL;
 	int rc = -1;
@@ -579,12 +593,17 @@ int values_merge(const char *existing, const char *generated, const char *previo
 		goto out;
 	}
 	char what[512];
+	struct ae_error why;
 	struct keypath kp = { .n = 0 };
 	const struct ynode *prev = have_p ? tp.root : NULL;
 	if (!leaves_kept(tg.root, to.root, tg.root, prev, false, &kp, what, sizeof(what))) {
 		ae_error_set(err, "an in-place edit of this file's layout would not set %s", what);
 	} else if (te.root->kind == Y_MAP && !leaves_kept(te.root, to.root, tg.root, prev, true, &kp, what, sizeof(what))) {
 		ae_error_set(err, "an in-place edit of this file's layout would change your %s", what);
+	} else if (values_owned_match(strbuf_str(&edited), generated, &why) != 0) {
+		/* the text-level view disagrees (a key spelt in a way the two readers see differently):
+		 * refused, so setup rewrites the file with a backup */
+		ae_error_set(err, "an in-place edit of this file's layout is unsure: %s", why.msg);
 	} else {
 		strbuf_add(out, edited.buf ? edited.buf : "", edited.len);
 		rc = strbuf_failed(out) ? ae_error_set(err, "out of memory") : 0;
