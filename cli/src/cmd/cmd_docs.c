@@ -119,12 +119,7 @@ int cmd_completion(int argc, char **argv)
 {
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		struct strbuf sb = {0};
-		strbuf_printf(&sb, "Usage: aeterna completion %s\n\n%s.\n", completion_doc.synopsis,
-			      completion_doc.summary);
-		cli_doc_help(&completion_doc, 100, &sb);
-		strbuf_puts(&sb, "\nExamples:\n  source <(aeterna completion bash)\n"
-				 "  aeterna completion zsh > ~/.zfunc/_aeterna\n"
-				 "  aeterna completion fish > ~/.config/fish/completions/aeterna.fish\n");
+		cli_doc_usage(&completion_doc, 92, &sb);
 		fputs(strbuf_str(&sb), stdout);
 		strbuf_free(&sb);
 		return EXIT_OK;

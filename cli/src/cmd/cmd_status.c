@@ -135,31 +135,7 @@ const struct cli_doc status_doc = {
 static void print_help(FILE *out)
 {
 	struct strbuf sb = {0};
-	strbuf_printf(&sb, "Usage: aeterna status %s\n\n", status_doc.synopsis);
-	int col = 0;
-	for (const char *p = status_description; *p;) { /* the description, wrapped at 92 columns */
-		size_t w = strcspn(p, " \n");
-		if (col && col + 1 + (int)w > 92) {
-			strbuf_putc(&sb, '\n');
-			col = 0;
-		} else if (col) {
-			strbuf_putc(&sb, ' ');
-			col++;
-		}
-		strbuf_add(&sb, p, w);
-		col += (int)w;
-		p += w;
-		if (*p == '\n') {
-			strbuf_putc(&sb, '\n');
-			col = 0;
-		}
-		while (*p == ' ' || *p == '\n')
-			p++;
-	}
-	strbuf_putc(&sb, '\n');
-	cli_doc_help(&status_doc, 100, &sb);
-	strbuf_puts(&sb, "\nEnvironment: PGPASSWORD and AETERNA_CACHE_PASSWORD override the stored passwords.\n"
-			 "Exit status: 0 all required components up, 1 otherwise, 2 usage error.\n");
+	cli_doc_usage(&status_doc, 92, &sb);
 	fputs(strbuf_str(&sb), out);
 	strbuf_free(&sb);
 }

@@ -63,16 +63,7 @@ const struct cli_doc validate_doc = {
 static void print_help(FILE *out)
 {
 	struct strbuf sb = {0};
-	strbuf_printf(&sb, "Usage: aeterna validate %s\n\n", validate_doc.synopsis);
-	strbuf_puts(&sb,
-		    "Checks deployment files without a cluster and reports every problem at once.\n");
-	cli_doc_help(&validate_doc, 100, &sb);
-	strbuf_puts(&sb,
-		    "\nWithout files, checks ./values.yaml, ./docker-compose.yaml and ./.aeterna/config.toml\n"
-		    "where they exist. Values are checked on top of the chart's defaults, against its\n"
-		    "values.schema.json and the cross-key rules its templates enforce.\n"
-		    "\n"
-		    "Exit status: 0 valid (warnings allowed), 1 problems found, 2 usage or I/O error.\n");
+	cli_doc_usage(&validate_doc, 92, &sb);
 	fputs(strbuf_str(&sb), out);
 	strbuf_free(&sb);
 }

@@ -142,6 +142,78 @@ void cli_doc_help(const struct cli_doc *doc, int width, struct strbuf *out)
 	each_grouped(doc, help_row, &c);
 }
 
+void cli_doc_usage(const struct cli_doc *doc, int width, struct strbuf *out)
+{
+	strbuf_printf(out, "Usage: aeterna %s%s%s\n", doc->name, doc->synopsis && *doc->synopsis ? " " : "",
+		      doc->synopsis ? doc->synopsis : "");
+	for (const char *p = doc->description; p && *p;) {
+		const char *end = strstr(p, "\n\n");
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		struct strbuf para = {0};
+		strbuf_add(&para, p, n);
+		for (size_t i = 0; i < para.len; i++)
+			if (para.buf[i] == '\n')
+				para.buf[i] = ' ';
+		strbuf_putc(out, '\n');
+		wrap(out, strbuf_str(&para), 0, 0, width);
+		strbuf_putc(out, '\n');
+		strbuf_free(&para);
+		p = end ? end + 2 : p + n;
+	}
+	cli_doc_help(doc, width, out);
+	if (doc->environment) {
+		strbuf_puts(out, "\nEnvironment:\n");
+		for (const char *p = doc->environment; *p;) {
+			size_t n = strcspn(p, "\n");
+			const char *tab = memchr(p, '\t', n);
+			strbuf_puts(out, "  ");
+			if (tab) {
+				strbuf_add(out, p, (size_t)(tab - p));
+				strbuf_printf(out, "%*s", (int)(26 - (tab - p) > 1 ? 26 - (tab - p) : 1), "");
+				strbuf_add(out, tab + 1, n - (size_t)(tab - p) - 1);
+			} else {
+				strbuf_add(out, p, n);
+			}
+			strbuf_putc(out, '\n');
+			p += n;
+			if (*p == '\n')
+				p++;
+		}
+	}
+	if (doc->examples) {
+		strbuf_puts(out, "\nExamples:\n");
+		for (const char *p = doc->examples; *p;) {
+			size_t n = strcspn(p, "\n");
+			const char *tab = memchr(p, '\t', n);
+			strbuf_puts(out, "  ");
+			strbuf_add(out, p, tab ? (size_t)(tab - p) : n);
+			strbuf_putc(out, '\n');
+			p += n;
+			if (*p == '\n')
+				p++;
+		}
+	}
+	if (doc->exit_status) {
+		strbuf_puts(out, "\nExit status:");
+		for (const char *p = doc->exit_status; *p;) {
+			size_t n = strcspn(p, "\n");
+			const char *tab = memchr(p, '\t', n);
+			strbuf_puts(out, p == doc->exit_status ? " " : ", ");
+			if (tab) {
+				strbuf_add(out, p, (size_t)(tab - p));
+				strbuf_putc(out, ' ');
+				strbuf_add(out, tab + 1, n - (size_t)(tab - p) - 1);
+			} else {
+				strbuf_add(out, p, n);
+			}
+			p += n;
+			if (*p == '\n')
+				p++;
+		}
+		strbuf_puts(out, ".\n");
+	}
+}
+
 /* --- man pages ----------------------------------------------------------------------------- */
 
 /* Appends text for roff: backslashes and minus signs escaped, a leading '.' or '\'' made

@@ -65,6 +65,10 @@ int cli_shell_parse(const char *name, enum cli_shell *out);
  * wrapped at width columns. */
 void cli_doc_help(const struct cli_doc *doc, int width, struct strbuf *out);
 
+/* The whole --help text: "Usage: aeterna NAME SYNOPSIS", the description's paragraphs wrapped at
+ * width, the option rows (cli_doc_help), the environment, the examples and the exit status. */
+void cli_doc_usage(const struct cli_doc *doc, int width, struct strbuf *out);
+
 /* A man(7) page for doc in section 1. top is the tool's own description (its SEE ALSO lists
  * the commands' pages); for a command page (doc != top) SEE ALSO names aeterna(1).
  * cmds/ncmds are every command, for the tool's page and for SEE ALSO. */
