@@ -13,7 +13,7 @@ const struct cli_doc *setup_doc(void);
 /* aeterna completion SHELL */
 int cmd_completion(int argc, char **argv);
 
-/* aeterna help --man [COMMAND]: the man page on stdout. cmds: the command table's docs. */
+/* aeterna help --man [COMMAND]: the man page of the tool (NULL) or of COMMAND on stdout. */
 int docs_man(const char *command);
 
 /* The docs of every command, in the table's order (for the tool's page and the completions). */
