@@ -1117,7 +1117,7 @@ static json_t *component_json(const struct component *c)
 	json_t *o = json_pack("{s:s, s:s, s:s, s:b, s:s}", "component", c->name, "endpoint", c->endpoint, "state",
 			      state_names[c->state], "required", c->required, "detail", c->detail);
 	if (o && c->state != ST_SKIPPED) /* whole milliseconds: no 17-digit noise */
-		json_object_set_new(o, "latency_ms", json_integer((json_int_t)llround(c->latency_ms)));
+		json_object_set_new(o, "latency_ms", json_integer((json_int_t)(c->latency_ms + 0.5)));
 	return o;
 }
 

@@ -148,18 +148,24 @@ static void print_json(const struct diag_list *d)
 	json_print_release(stdout, arr, false);
 }
 
-/* Loads a schema from a file or from built-in text. */
-static struct jschema *load_schema(const char *path, const char *builtin, size_t builtin_len, const char *builtin_name,
+/* Loads a schema from a file, or the built-in one (a static tree checked when it was built). */
+static struct jschema *load_schema(const char *path, const struct ynode *builtin, const char *builtin_name,
 				   struct diag_list *d)
 {
+	if (!path) {
+		struct jschema *s = jschema_load_tree(builtin, builtin_name, false, d);
+		if (!s)
+			diag_add(d, DIAG_ERROR, builtin_name, 0, 0, "out of memory");
+		return s;
+	}
 	json_error_t jerr;
-	json_t *j = path ? json_load_file(path, 0, &jerr) : json_loadb(builtin, builtin_len, 0, &jerr);
+	json_t *j = json_load_file(path, 0, &jerr);
 	if (!j) {
-		diag_add(d, DIAG_ERROR, path ? path : builtin_name, (unsigned)(jerr.line > 0 ? jerr.line : 0),
+		diag_add(d, DIAG_ERROR, path, (unsigned)(jerr.line > 0 ? jerr.line : 0),
 			 (unsigned)(jerr.column > 0 ? jerr.column : 0), "not a JSON schema: %s", jerr.text);
 		return NULL;
 	}
-	struct jschema *s = jschema_load(j, path ? path : builtin_name, d);
+	struct jschema *s = jschema_load(j, path, d);
 	json_decref(j);
 	return s;
 }
@@ -229,15 +235,10 @@ int cmd_validate(int argc, char **argv)
 	bool rules_skipped = false;
 
 	if (nvalues) {
-		struct ytree *defaults = &trees[ntrees++];
-		/* the chart's defaults: findings about a default value point at its line there */
-		if (ytree_parse(defaults, "charts/aeterna/values.yaml", (const char *)embedded_values_yaml,
-				embedded_values_yaml_len, &d)) {
-			fprintf(stderr, "aeterna validate: the built-in chart defaults do not parse\n");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		sources_add(&src, defaults->file, defaults->text, defaults->len);
+		/* the chart's defaults (built in, parsed when the binary was built): findings about a
+		 * default value point at its line there */
+		const struct ynode *defaults = embedded_values_tree;
+		sources_add(&src, "charts/aeterna/values.yaml", (const char *)embedded_values_yaml, embedded_values_yaml_len);
 		/* as helm does: the user's files merged in order, then the chart's defaults coalesced in */
 		struct ynode *merged = ynode_new(Y_MAP);
 		bool parsed = merged != NULL;
@@ -265,7 +266,7 @@ int cmd_validate(int argc, char **argv)
 								   "podSecurityContext", "resources", "updateStrategy" };
 			for (size_t k = 0; t->root->kind == Y_MAP && k < t->root->len; k++) {
 				const char *key = t->root->keys[k];
-				const struct ynode *dv = ynode_get(defaults->root, key);
+				const struct ynode *dv = ynode_get(defaults, key);
 				bool exempt = false;
 				for (size_t x = 0; x < sizeof(may_be_null) / sizeof(*may_be_null); x++)
 					exempt = exempt || !strcmp(key, may_be_null[x]);
@@ -279,7 +280,7 @@ int cmd_validate(int argc, char **argv)
 				merged = NULL;
 			}
 		}
-		if (merged && ynode_coalesce(merged, defaults->root)) {
+		if (merged && ynode_coalesce(merged, defaults)) {
 			ynode_free(merged);
 			merged = NULL;
 		}
@@ -289,8 +290,8 @@ int cmd_validate(int argc, char **argv)
 			goto out;
 		}
 		if (parsed) { /* schema and rules only make sense on files that parsed */
-			struct jschema *s = load_schema(schema_path, (const char *)embedded_values_schema,
-							embedded_values_schema_len, "charts/aeterna/values.schema.json", &d);
+			struct jschema *s = load_schema(schema_path, embedded_values_schema_tree,
+							"charts/aeterna/values.schema.json", &d);
 			if (!s) {
 				io_errors++;
 			} else {
@@ -314,8 +315,7 @@ int cmd_validate(int argc, char **argv)
 		size_t before = d.len;
 		if (ytree_load(t, compose_path, &d) == 0) {
 			sources_add(&src, t->file, t->text, t->len);
-			struct jschema *s = load_schema(NULL, (const char *)embedded_compose_schema, embedded_compose_schema_len,
-							"compose-spec.json", &d);
+			struct jschema *s = load_schema(NULL, embedded_compose_schema_tree, "compose-spec.json", &d);
 			if (s) {
 				jschema_validate(s, t->root, &d);
 				jschema_free(s);

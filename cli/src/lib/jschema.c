@@ -12,15 +12,23 @@
 
 #include "strbuf.h"
 
+/* A compiled pattern, found by its source text's address (a "pattern" value's text or a
+ * patternProperties key, both owned by the schema tree). */
 struct pattern {
-	const void *key;     /* the "pattern" JSON string, or a patternProperties key (both borrowed from the schema) */
-	pcre2_code *code;
+	const char *src;
+	pcre2_code *code;  /* NULL: the pattern does not compile (only in unchecked trees) */
+};
+
+/* Patterns are compiled on first use: a run reads a few of the schema's hundred. */
+struct pattern_cache {
+	struct pattern *items;
+	size_t len, cap;
 };
 
 struct jschema {
-	json_t *root;
-	struct pattern *patterns;
-	size_t npatterns;
+	const struct ynode *root;  /* the schema */
+	struct ynode *owned;       /* the tree converted from JSON by jschema_load, or NULL */
+	struct pattern_cache *patterns;
 };
 
 static const char *const known_keywords[] = {
@@ -39,6 +47,44 @@ static bool is_known(const char *k)
 		if (!strcmp(*p, k))
 			return true;
 	return false;
+}
+
+static bool is_true(const struct ynode *n) { return n->kind == Y_BOOL && n->boolean; }
+static bool is_false(const struct ynode *n) { return n->kind == Y_BOOL && !n->boolean; }
+static bool is_number(const struct ynode *n) { return n->kind == Y_INT || n->kind == Y_FLOAT; }
+/* A count keyword's value (minLength and the like), as jansson read it: 0 unless an integer. */
+static long long count_of(const struct ynode *n) { return n->kind == Y_INT ? n->integer : 0; }
+static const char *text_of(const struct ynode *n) { return n->kind == Y_STRING ? n->text : NULL; }
+
+static pcre2_code *compile(const char *src, int *errcode, PCRE2_SIZE *erroff)
+{
+	return pcre2_compile((PCRE2_SPTR)src, strlen(src), PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY,
+			     errcode, erroff, NULL);
+}
+
+/* The compiled pattern for src, compiled now when it is new. Returns -1 when out of memory. */
+static int pattern_get(struct pattern_cache *pc, const char *src, pcre2_code **code)
+{
+	for (size_t i = 0; i < pc->len; i++)
+		if (pc->items[i].src == src) {
+			*code = pc->items[i].code;
+			return 0;
+		}
+	if (pc->len == pc->cap) {
+		size_t cap = pc->cap ? 2 * pc->cap : 16;
+		struct pattern *p = realloc(pc->items, cap * sizeof(*p));
+		if (!p)
+			return -1;
+		pc->items = p;
+		pc->cap = cap;
+	}
+	int errcode;
+	PCRE2_SIZE erroff;
+	*code = compile(src, &errcode, &erroff);
+	pc->items[pc->len].src = src;
+	pc->items[pc->len].code = *code;
+	pc->len++;
+	return 0;
 }
 
 /* --- loading ---------------------------------------------------------------------------- */
@@ -62,35 +108,27 @@ static void load_error(struct loader *l, const char *where, const char *fmt, ...
 	l->errors++;
 }
 
-static int add_pattern(struct loader *l, const void *key, const char *src, size_t len, const char *where)
+static int add_pattern(struct loader *l, const char *src, const char *where)
 {
-	int errcode;
-	PCRE2_SIZE erroff;
-	pcre2_code *code = pcre2_compile((PCRE2_SPTR)src, len, PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_BSUX | PCRE2_DOLLAR_ENDONLY,
-					 &errcode, &erroff, NULL);
+	pcre2_code *code;
+	if (pattern_get(l->s->patterns, src, &code))
+		return -1;
 	if (!code) {
+		int errcode;
+		PCRE2_SIZE erroff;
 		PCRE2_UCHAR buf[256];
+		pcre2_code_free(compile(src, &errcode, &erroff));
 		pcre2_get_error_message(errcode, buf, sizeof(buf));
 		char msg[400];
-		snprintf(msg, sizeof(msg), "bad pattern /%.*s/: %s", (int)len, src, (char *)buf);
+		snprintf(msg, sizeof(msg), "bad pattern /%s/: %s", src, (char *)buf);
 		load_error(l, where, "%s", msg);
-		return 0;
 	}
-	struct pattern *p = realloc(l->s->patterns, (l->s->npatterns + 1) * sizeof(*p));
-	if (!p) {
-		pcre2_code_free(code);
-		return -1;
-	}
-	l->s->patterns = p;
-	p[l->s->npatterns].key = key;
-	p[l->s->npatterns].code = code;
-	l->s->npatterns++;
 	return 0;
 }
 
-static int load_schema(struct loader *l, const json_t *sch, const char *where);
+static int load_schema(struct loader *l, const struct ynode *sch, const char *where);
 
-static int load_child(struct loader *l, const json_t *sch, const char *where, const char *kw, const char *sub)
+static int load_child(struct loader *l, const struct ynode *sch, const char *where, const char *kw, const char *sub)
 {
 	char path[1024];
 	snprintf(path, sizeof(path), "%s/%s%s%s", where, kw, sub ? "/" : "", sub ? sub : "");
@@ -98,59 +136,53 @@ static int load_child(struct loader *l, const json_t *sch, const char *where, co
 }
 
 /* Loads each schema of an array keyword (items as a list, allOf, anyOf, oneOf). */
-static int load_items(struct loader *l, const json_t *arr, const char *where, const char *kw)
+static int load_items(struct loader *l, const struct ynode *arr, const char *where, const char *kw)
 {
-	size_t i;
-	json_t *iv;
-	json_array_foreach(arr, i, iv) {
+	for (size_t i = 0; i < arr->len; i++) {
 		char idx[32];
 		snprintf(idx, sizeof(idx), "%zu", i);
-		int rc = load_child(l, iv, where, kw, idx);
+		int rc = load_child(l, arr->items[i], where, kw, idx);
 		if (rc)
 			return rc;
 	}
 	return 0;
 }
 
-static int load_schema(struct loader *l, const json_t *sch, const char *where)
+static int load_schema(struct loader *l, const struct ynode *sch, const char *where)
 {
-	if (json_is_boolean(sch))
+	if (sch->kind == Y_BOOL)
 		return 0;
-	if (!json_is_object(sch)) {
+	if (sch->kind != Y_MAP) {
 		load_error(l, where, "%s", "a schema must be an object or a boolean");
 		return 0;
 	}
-	const char *k;
-	json_t *v;
-	json_object_foreach((json_t *)sch, k, v) {
+	for (size_t ki = 0; ki < sch->len; ki++) {
+		const char *k = sch->keys[ki];
+		const struct ynode *v = sch->items[ki];
 		if (!is_known(k)) {
 			load_error(l, where, "unknown keyword '%s'", k);
 			continue;
 		}
 		int rc = 0;
 		if (!strcmp(k, "$ref")) {
-			if (!json_is_string(v) || json_string_value(v)[0] != '#')
+			if (!text_of(v) || v->text[0] != '#')
 				load_error(l, where, "only local references (\"#/…\") are supported, not '%s'",
-					   json_is_string(v) ? json_string_value(v) : "?");
+					   text_of(v) ? v->text : "?");
 		} else if (!strcmp(k, "properties") || !strcmp(k, "patternProperties") || !strcmp(k, "definitions")) {
-			const char *pk;
-			json_t *pv;
-			json_object_foreach(v, pk, pv) {
-				if (!strcmp(k, "patternProperties") && (rc = add_pattern(l, pk, pk, strlen(pk), where)))
+			for (size_t i = 0; v->kind == Y_MAP && i < v->len; i++) {
+				if (!strcmp(k, "patternProperties") && (rc = add_pattern(l, v->keys[i], where)))
 					return rc;
-				if ((rc = load_child(l, pv, where, k, pk)))
+				if ((rc = load_child(l, v->items[i], where, k, v->keys[i])))
 					return rc;
 			}
 		} else if (!strcmp(k, "dependencies")) {
-			const char *pk;
-			json_t *pv;
-			json_object_foreach(v, pk, pv)
-				if (!json_is_array(pv) && (rc = load_child(l, pv, where, k, pk)))
+			for (size_t i = 0; v->kind == Y_MAP && i < v->len; i++)
+				if (v->items[i]->kind != Y_SEQ && (rc = load_child(l, v->items[i], where, k, v->keys[i])))
 					return rc;
-		} else if (!strcmp(k, "items") && json_is_array(v)) {
+		} else if (!strcmp(k, "items") && v->kind == Y_SEQ) {
 			rc = load_items(l, v, where, k);
 		} else if (!strcmp(k, "allOf") || !strcmp(k, "anyOf") || !strcmp(k, "oneOf")) {
-			if (!json_is_array(v) || !json_array_size(v)) {
+			if (v->kind != Y_SEQ || !v->len) {
 				load_error(l, where, "'%s' must be a non-empty array", k);
 				continue;
 			}
@@ -160,20 +192,20 @@ static int load_schema(struct loader *l, const json_t *sch, const char *where)
 			   !strcmp(k, "else") || !strcmp(k, "propertyNames")) {
 			rc = load_child(l, v, where, k, NULL);
 		} else if (!strcmp(k, "pattern")) {
-			if (!json_is_string(v))
+			if (!text_of(v))
 				load_error(l, where, "%s", "'pattern' must be a string");
 			else
-				rc = add_pattern(l, v, json_string_value(v), json_string_length(v), where);
+				rc = add_pattern(l, v->text, where);
 		} else if (!strcmp(k, "type")) {
 			static const char *const types[] = { "null", "boolean", "object", "array", "number", "integer", "string", NULL };
-			size_t n = json_is_array(v) ? json_array_size(v) : 1;
+			size_t n = v->kind == Y_SEQ ? v->len : 1;
 			for (size_t i = 0; i < n; i++) {
-				const json_t *t = json_is_array(v) ? json_array_get(v, i) : v;
+				const struct ynode *t = v->kind == Y_SEQ ? v->items[i] : v;
 				bool ok = false;
-				for (const char *const *p = types; json_is_string(t) && *p; p++)
-					ok = ok || !strcmp(*p, json_string_value(t));
+				for (const char *const *p = types; text_of(t) && *p; p++)
+					ok = ok || !strcmp(*p, t->text);
 				if (!ok)
-					load_error(l, where, "unknown type '%s'", json_is_string(t) ? json_string_value(t) : "?");
+					load_error(l, where, "unknown type '%s'", text_of(t) ? t->text : "?");
 			}
 		}
 		if (rc)
@@ -182,17 +214,33 @@ static int load_schema(struct loader *l, const json_t *sch, const char *where)
 	return 0;
 }
 
-struct jschema *jschema_load(json_t *root, const char *file, struct diag_list *diags)
+struct jschema *jschema_load_tree(const struct ynode *root, const char *file, bool check, struct diag_list *diags)
 {
 	struct jschema *s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s || !(s->patterns = calloc(1, sizeof(*s->patterns)))) {
+		free(s);
 		return NULL;
-	s->root = json_incref(root);
+	}
+	s->root = root;
 	struct loader l = { s, file, diags, 0 };
-	if (load_schema(&l, root, "") || l.errors) {
+	if (check && (load_schema(&l, root, "") || l.errors)) {
 		jschema_free(s);
 		return NULL;
 	}
+	return s;
+}
+
+struct jschema *jschema_load(json_t *root, const char *file, struct diag_list *diags)
+{
+	struct ynode *tree = ynode_from_json(root);
+	if (!tree)
+		return NULL;
+	struct jschema *s = jschema_load_tree(tree, file, true, diags);
+	if (!s) {
+		ynode_free(tree);
+		return NULL;
+	}
+	s->owned = tree;
 	return s;
 }
 
@@ -200,10 +248,12 @@ void jschema_free(struct jschema *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->npatterns; i++)
-		pcre2_code_free(s->patterns[i].code);
+	for (size_t i = 0; s->patterns && i < s->patterns->len; i++)
+		pcre2_code_free(s->patterns->items[i].code);
+	if (s->patterns)
+		free(s->patterns->items);
 	free(s->patterns);
-	json_decref(s->root);
+	ynode_free(s->owned);
 	free(s);
 }
 
@@ -278,7 +328,8 @@ static const char *kind_name(const struct ynode *n)
 
 static bool is_integral(const struct ynode *n)
 {
-	return n->kind == Y_INT || (n->kind == Y_FLOAT && isfinite(n->number) && n->number == floor(n->number));
+	return n->kind == Y_INT || (n->kind == Y_FLOAT && isfinite(n->number) &&
+				     (fabs(n->number) >= 9e18 || n->number == (double)(long long)n->number));
 }
 
 static bool type_matches(const struct ynode *n, const char *t)
@@ -293,48 +344,74 @@ static bool type_matches(const struct ynode *n, const char *t)
 	return false;
 }
 
-/* Deep equality of an instance value and a JSON value (JSON Schema semantics). */
-static bool equal_json(const struct ynode *n, const json_t *j)
+/* Compact JSON of a schema value, for messages (the spelling jansson's JSON_COMPACT gives). */
+static void put_json(struct strbuf *out, const struct ynode *j)
 {
-	switch (json_typeof(j)) {
-	case JSON_NULL: return n->kind == Y_NULL;
-	case JSON_TRUE: return n->kind == Y_BOOL && n->boolean;
-	case JSON_FALSE: return n->kind == Y_BOOL && !n->boolean;
-	case JSON_INTEGER:
-	case JSON_REAL: return (n->kind == Y_INT || n->kind == Y_FLOAT) && n->number == json_number_value(j);
-	case JSON_STRING: return n->kind == Y_STRING && strlen(n->text) == json_string_length(j) &&
-				 !memcmp(n->text, json_string_value(j), json_string_length(j));
-	case JSON_ARRAY:
-		if (n->kind != Y_SEQ || n->len != json_array_size(j))
-			return false;
-		for (size_t i = 0; i < n->len; i++)
-			if (!equal_json(n->items[i], json_array_get(j, i)))
-				return false;
-		return true;
-	case JSON_OBJECT:
-		if (n->kind != Y_MAP || n->len != json_object_size(j))
-			return false;
-		for (size_t i = 0; i < n->len; i++) {
-			const json_t *v = json_object_get(j, n->keys[i]);
-			if (!v || !equal_json(n->items[i], v))
-				return false;
+	switch (j->kind) {
+	case Y_NULL: strbuf_puts(out, "null"); return;
+	case Y_BOOL: strbuf_puts(out, j->boolean ? "true" : "false"); return;
+	case Y_INT: strbuf_printf(out, "%lld", j->integer); return;
+	case Y_FLOAT: {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%.17g", j->number);
+		strbuf_puts(out, buf);
+		if (!strpbrk(buf, ".eEn")) /* inf and nan cannot come from JSON */
+			strbuf_puts(out, ".0");
+		return;
+	}
+	case Y_STRING:
+		strbuf_putc(out, '"');
+		for (const unsigned char *c = (const unsigned char *)j->text; *c; c++) {
+			switch (*c) {
+			case '"': strbuf_puts(out, "\\\""); break;
+			case '\\': strbuf_puts(out, "\\\\"); break;
+			case '\n': strbuf_puts(out, "\\n"); break;
+			case '\t': strbuf_puts(out, "\\t"); break;
+			case '\r': strbuf_puts(out, "\\r"); break;
+			case '\b': strbuf_puts(out, "\\b"); break;
+			case '\f': strbuf_puts(out, "\\f"); break;
+			default:
+				if (*c < 0x20)
+					strbuf_printf(out, "\\u%04X", *c);
+				else
+					strbuf_putc(out, (char)*c);
+			}
 		}
+		strbuf_putc(out, '"');
+		return;
+	case Y_SEQ:
+		strbuf_putc(out, '[');
+		for (size_t i = 0; i < j->len; i++) {
+			if (i)
+				strbuf_putc(out, ',');
+			put_json(out, j->items[i]);
+		}
+		strbuf_putc(out, ']');
+		return;
+	case Y_MAP:
+		strbuf_putc(out, '{');
+		for (size_t i = 0; i < j->len; i++) {
+			if (i)
+				strbuf_putc(out, ',');
+			struct ynode key = { .kind = Y_STRING, .text = j->keys[i] };
+			put_json(out, &key);
+			strbuf_putc(out, ':');
+			put_json(out, j->items[i]);
+		}
+		strbuf_putc(out, '}');
+		return;
+	}
+}
+
+/* Whether text matches the pattern whose source is src (no compiled pattern: it matches, the
+ * load-time check having reported it). */
+static bool matches(const struct jschema *s, const char *src, const char *text, bool *oom)
+{
+	pcre2_code *code;
+	if (pattern_get(s->patterns, src, &code)) {
+		*oom = true;
 		return true;
 	}
-	return false;
-}
-
-static pcre2_code *pattern_of(const struct jschema *s, const void *key)
-{
-	for (size_t i = 0; i < s->npatterns; i++)
-		if (s->patterns[i].key == key)
-			return s->patterns[i].code;
-	return NULL;
-}
-
-static bool matches(const struct jschema *s, const void *key, const char *text)
-{
-	pcre2_code *code = pattern_of(s, key);
 	if (!code)
 		return true;
 	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
@@ -343,6 +420,14 @@ static bool matches(const struct jschema *s, const void *key, const char *text)
 	int rc = pcre2_match(code, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
 	pcre2_match_data_free(md);
 	return rc >= 0;
+}
+
+/* q rounded to the nearest integer (no libm: the binary does not load it) */
+static double nearest(double q)
+{
+	if (fabs(q) >= 4503599627370496.0) /* 2^52: already an integer */
+		return q;
+	return (double)(long long)(q + (q < 0 ? -0.5 : 0.5));
 }
 
 static size_t utf8_length(const char *s)
@@ -354,9 +439,11 @@ static size_t utf8_length(const char *s)
 }
 
 /* Resolves "#/a/b" (JSON pointer with ~0 ~1 and %-escapes) against the root. */
-static const json_t *resolve_ref(const struct jschema *s, const char *ref)
+static const struct ynode *resolve_ref(const struct jschema *s, const char *ref)
 {
-	const json_t *cur = s->root;
+	const struct ynode *cur = s->root;
+	if (!ref)
+		return NULL;
 	const char *p = ref + 1;
 	if (*p == '/')
 		p++;
@@ -380,12 +467,12 @@ static const json_t *resolve_ref(const struct jschema *s, const char *ref)
 		seg[n] = '\0';
 		if (*p == '/')
 			p++;
-		if (json_is_object(cur)) {
-			cur = json_object_get(cur, seg);
-		} else if (json_is_array(cur)) {
+		if (cur->kind == Y_MAP) {
+			cur = ynode_get(cur, seg);
+		} else if (cur->kind == Y_SEQ) {
 			char *end;
 			long idx = strtol(seg, &end, 10);
-			cur = *end || idx < 0 ? NULL : json_array_get(cur, (size_t)idx);
+			cur = *end || idx < 0 || (size_t)idx >= cur->len ? NULL : cur->items[idx];
 		} else {
 			cur = NULL;
 		}
@@ -393,11 +480,81 @@ static const json_t *resolve_ref(const struct jschema *s, const char *ref)
 	return cur;
 }
 
-static void validate(struct ctx *c, const json_t *sch, const struct ynode *n, const struct path *p,
+/* The keywords of one schema object, found in one pass over its keys. */
+struct keywords {
+	const struct ynode *ref, *type, *enum_, *const_, *minimum, *maximum, *exclusive_minimum,
+		*exclusive_maximum, *multiple_of, *min_length, *max_length, *pattern, *min_items, *max_items,
+		*unique_items, *items, *additional_items, *contains, *min_properties, *max_properties, *required,
+		*properties, *pattern_properties, *additional_properties, *property_names, *dependencies, *all_of,
+		*any_of, *one_of, *not_, *if_, *then_, *else_;
+};
+
+static void scan_keywords(const struct ynode *sch, struct keywords *k)
+{
+	memset(k, 0, sizeof(*k));
+	for (size_t i = 0; i < sch->len; i++) {
+		const char *key = sch->keys[i];
+		const struct ynode *v = sch->items[i], **slot = NULL;
+		switch (key[0]) {
+		case '$': if (!strcmp(key, "$ref")) slot = &k->ref; break;
+		case 'a':
+			if (!strcmp(key, "additionalProperties")) slot = &k->additional_properties;
+			else if (!strcmp(key, "additionalItems")) slot = &k->additional_items;
+			else if (!strcmp(key, "allOf")) slot = &k->all_of;
+			else if (!strcmp(key, "anyOf")) slot = &k->any_of;
+			break;
+		case 'c':
+			if (!strcmp(key, "const")) slot = &k->const_;
+			else if (!strcmp(key, "contains")) slot = &k->contains;
+			break;
+		case 'd': if (!strcmp(key, "dependencies")) slot = &k->dependencies; break;
+		case 'e':
+			if (!strcmp(key, "enum")) slot = &k->enum_;
+			else if (!strcmp(key, "else")) slot = &k->else_;
+			else if (!strcmp(key, "exclusiveMinimum")) slot = &k->exclusive_minimum;
+			else if (!strcmp(key, "exclusiveMaximum")) slot = &k->exclusive_maximum;
+			break;
+		case 'i':
+			if (!strcmp(key, "items")) slot = &k->items;
+			else if (!strcmp(key, "if")) slot = &k->if_;
+			break;
+		case 'm':
+			if (!strcmp(key, "minimum")) slot = &k->minimum;
+			else if (!strcmp(key, "maximum")) slot = &k->maximum;
+			else if (!strcmp(key, "multipleOf")) slot = &k->multiple_of;
+			else if (!strcmp(key, "minLength")) slot = &k->min_length;
+			else if (!strcmp(key, "maxLength")) slot = &k->max_length;
+			else if (!strcmp(key, "minItems")) slot = &k->min_items;
+			else if (!strcmp(key, "maxItems")) slot = &k->max_items;
+			else if (!strcmp(key, "minProperties")) slot = &k->min_properties;
+			else if (!strcmp(key, "maxProperties")) slot = &k->max_properties;
+			break;
+		case 'n': if (!strcmp(key, "not")) slot = &k->not_; break;
+		case 'o': if (!strcmp(key, "oneOf")) slot = &k->one_of; break;
+		case 'p':
+			if (!strcmp(key, "properties")) slot = &k->properties;
+			else if (!strcmp(key, "pattern")) slot = &k->pattern;
+			else if (!strcmp(key, "patternProperties")) slot = &k->pattern_properties;
+			else if (!strcmp(key, "propertyNames")) slot = &k->property_names;
+			break;
+		case 'r': if (!strcmp(key, "required")) slot = &k->required; break;
+		case 't':
+			if (!strcmp(key, "type")) slot = &k->type;
+			else if (!strcmp(key, "then")) slot = &k->then_;
+			break;
+		case 'u': if (!strcmp(key, "uniqueItems")) slot = &k->unique_items; break;
+		default: break;
+		}
+		if (slot)
+			*slot = v;
+	}
+}
+
+static void validate(struct ctx *c, const struct ynode *sch, const struct ynode *n, const struct path *p,
 		     unsigned kline, unsigned kcol);
 
 /* Runs a subschema quietly; returns true when it accepts the value. */
-static bool accepts(struct ctx *c, const json_t *sch, const struct ynode *n, const struct path *p)
+static bool accepts(struct ctx *c, const struct ynode *sch, const struct ynode *n, const struct path *p)
 {
 	struct ctx q = { c->s, NULL, 0, c->depth, false };
 	validate(&q, sch, n, p, 0, 0);
@@ -405,42 +562,44 @@ static bool accepts(struct ctx *c, const json_t *sch, const struct ynode *n, con
 	return q.errors == 0;
 }
 
-static void validate(struct ctx *c, const json_t *sch, const struct ynode *n, const struct path *p,
+static void validate(struct ctx *c, const struct ynode *sch, const struct ynode *n, const struct path *p,
 		     unsigned kline, unsigned kcol)
 {
-	if (json_is_true(sch))
+	if (is_true(sch))
 		return;
-	if (json_is_false(sch)) {
+	if (is_false(sch)) {
 		report(c, n, kline, kcol, p, "no value is allowed here");
 		return;
 	}
-	if (!json_is_object(sch))
+	if (sch->kind != Y_MAP)
 		return;
 	if (++c->depth > 200) { /* a $ref cycle that never consumes the instance */
 		report(c, n, kline, kcol, p, "schema recursion too deep");
 		c->depth--;
 		return;
 	}
-	const json_t *ref = json_object_get(sch, "$ref");
-	if (ref) { /* draft-07: $ref ignores its siblings */
-		const json_t *target = resolve_ref(c->s, json_string_value(ref));
+	struct keywords k;
+	scan_keywords(sch, &k);
+	if (k.ref) { /* draft-07: $ref ignores its siblings */
+		const struct ynode *target = resolve_ref(c->s, text_of(k.ref));
 		if (!target)
-			report(c, n, kline, kcol, p, "schema reference %s does not resolve", json_string_value(ref));
+			report(c, n, kline, kcol, p, "schema reference %s does not resolve", text_of(k.ref) ? k.ref->text : "?");
 		else
 			validate(c, target, n, p, kline, kcol);
 		c->depth--;
 		return;
 	}
-	const json_t *v;
+	const struct ynode *v;
 
-	if ((v = json_object_get(sch, "type"))) {
+	if ((v = k.type)) {
 		bool ok = false;
 		struct strbuf want = {0};
-		size_t cnt = json_is_array(v) ? json_array_size(v) : 1;
+		size_t cnt = v->kind == Y_SEQ ? v->len : 1;
 		for (size_t i = 0; i < cnt; i++) {
-			const json_t *t = json_is_array(v) ? json_array_get(v, i) : v;
-			ok = ok || type_matches(n, json_string_value(t));
-			strbuf_printf(&want, "%s%s", i ? (i + 1 == cnt ? " or " : ", ") : "", json_string_value(t));
+			const struct ynode *t = v->kind == Y_SEQ ? v->items[i] : v;
+			const char *name = text_of(t) ? t->text : "?";
+			ok = ok || type_matches(n, name);
+			strbuf_printf(&want, "%s%s", i ? (i + 1 == cnt ? " or " : ", ") : "", name);
 		}
 		if (!ok) {
 			report(c, n, kline, kcol, p, "must be %s %s, not %s%s%s%s", strchr("aeiou", strbuf_str(&want)[0]) ? "an" : "a",
@@ -452,55 +611,55 @@ static void validate(struct ctx *c, const json_t *sch, const struct ynode *n, co
 		}
 		strbuf_free(&want);
 	}
-	if ((v = json_object_get(sch, "enum"))) {
+	if ((v = k.enum_)) {
 		bool ok = false;
-		size_t i;
-		json_t *e;
-		json_array_foreach(v, i, e) ok = ok || equal_json(n, e);
+		for (size_t i = 0; v->kind == Y_SEQ && i < v->len && !ok; i++)
+			ok = ynode_equal(n, v->items[i]);
 		if (!ok) {
-			char *list = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-			report(c, n, kline, kcol, p, "must be one of %s, not %s", list ? list : "the allowed values",
-			       n->text ? n->text : kind_name(n));
-			free(list);
+			struct strbuf list = {0};
+			put_json(&list, v);
+			report(c, n, kline, kcol, p, "must be one of %s, not %s", strbuf_str(&list), n->text ? n->text : kind_name(n));
+			strbuf_free(&list);
 		}
 	}
-	if ((v = json_object_get(sch, "const")) && !equal_json(n, v)) {
-		char *want = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-		report(c, n, kline, kcol, p, "must be %s", want ? want : "the constant value");
-		free(want);
+	if ((v = k.const_) && !ynode_equal(n, v)) {
+		struct strbuf want = {0};
+		put_json(&want, v);
+		report(c, n, kline, kcol, p, "must be %s", strbuf_str(&want));
+		strbuf_free(&want);
 	}
 
 	if (n->kind == Y_INT || n->kind == Y_FLOAT) {
 		double x = n->number;
-		if ((v = json_object_get(sch, "minimum")) && x < json_number_value(v))
-			report(c, n, kline, kcol, p, "must be at least %g, not %g", json_number_value(v), x);
-		if ((v = json_object_get(sch, "maximum")) && x > json_number_value(v))
-			report(c, n, kline, kcol, p, "must be at most %g, not %g", json_number_value(v), x);
-		if ((v = json_object_get(sch, "exclusiveMinimum")) && json_is_number(v) && x <= json_number_value(v))
-			report(c, n, kline, kcol, p, "must be greater than %g, not %g", json_number_value(v), x);
-		if ((v = json_object_get(sch, "exclusiveMaximum")) && json_is_number(v) && x >= json_number_value(v))
-			report(c, n, kline, kcol, p, "must be less than %g, not %g", json_number_value(v), x);
-		if ((v = json_object_get(sch, "multipleOf")) && json_number_value(v) > 0) {
-			double q = x / json_number_value(v);
-			if (!isfinite(q) || fabs(q - nearbyint(q)) > 1e-9 * fmax(1.0, fabs(q)))
-				report(c, n, kline, kcol, p, "must be a multiple of %g, not %g", json_number_value(v), x);
+		if ((v = k.minimum) && is_number(v) && x < v->number)
+			report(c, n, kline, kcol, p, "must be at least %g, not %g", v->number, x);
+		if ((v = k.maximum) && is_number(v) && x > v->number)
+			report(c, n, kline, kcol, p, "must be at most %g, not %g", v->number, x);
+		if ((v = k.exclusive_minimum) && is_number(v) && x <= v->number)
+			report(c, n, kline, kcol, p, "must be greater than %g, not %g", v->number, x);
+		if ((v = k.exclusive_maximum) && is_number(v) && x >= v->number)
+			report(c, n, kline, kcol, p, "must be less than %g, not %g", v->number, x);
+		if ((v = k.multiple_of) && is_number(v) && v->number > 0) {
+			double q = x / v->number;
+			if (!isfinite(q) || fabs(q - nearest(q)) > 1e-9 * (fabs(q) > 1.0 ? fabs(q) : 1.0))
+				report(c, n, kline, kcol, p, "must be a multiple of %g, not %g", v->number, x);
 		}
 	}
 	if (n->kind == Y_STRING) {
 		size_t len = utf8_length(n->text);
-		if ((v = json_object_get(sch, "minLength")) && len < (size_t)json_integer_value(v))
-			report(c, n, kline, kcol, p, "must be at least %lld characters long", (long long)json_integer_value(v));
-		if ((v = json_object_get(sch, "maxLength")) && len > (size_t)json_integer_value(v))
-			report(c, n, kline, kcol, p, "must be at most %lld characters long", (long long)json_integer_value(v));
-		if ((v = json_object_get(sch, "pattern")) && !matches(c->s, v, n->text))
-			report(c, n, kline, kcol, p, "\"%s\" does not match the pattern %s", n->text, json_string_value(v));
+		if ((v = k.min_length) && (long long)len < count_of(v))
+			report(c, n, kline, kcol, p, "must be at least %lld characters long", count_of(v));
+		if ((v = k.max_length) && (long long)len > count_of(v))
+			report(c, n, kline, kcol, p, "must be at most %lld characters long", count_of(v));
+		if ((v = k.pattern) && text_of(v) && !matches(c->s, v->text, n->text, &c->oom))
+			report(c, n, kline, kcol, p, "\"%s\" does not match the pattern %s", n->text, v->text);
 	}
 	if (n->kind == Y_SEQ) {
-		if ((v = json_object_get(sch, "minItems")) && n->len < (size_t)json_integer_value(v))
-			report(c, n, kline, kcol, p, "needs at least %lld items, has %zu", (long long)json_integer_value(v), n->len);
-		if ((v = json_object_get(sch, "maxItems")) && n->len > (size_t)json_integer_value(v))
-			report(c, n, kline, kcol, p, "allows at most %lld items, has %zu", (long long)json_integer_value(v), n->len);
-		if ((v = json_object_get(sch, "uniqueItems")) && json_is_true(v))
+		if ((v = k.min_items) && (long long)n->len < count_of(v))
+			report(c, n, kline, kcol, p, "needs at least %lld items, has %zu", count_of(v), n->len);
+		if ((v = k.max_items) && (long long)n->len > count_of(v))
+			report(c, n, kline, kcol, p, "allows at most %lld items, has %zu", count_of(v), n->len);
+		if ((v = k.unique_items) && is_true(v))
 			for (size_t i = 0; i < n->len; i++)
 				for (size_t j = i + 1; j < n->len; j++)
 					if (ynode_equal(n->items[i], n->items[j])) {
@@ -508,19 +667,17 @@ static void validate(struct ctx *c, const json_t *sch, const struct ynode *n, co
 						report(c, n->items[j], 0, 0, &ip, "repeats item %zu (items must be unique)", i);
 						i = j = n->len;
 					}
-		const json_t *items = json_object_get(sch, "items");
-		size_t covered = 0;
-		if (json_is_array(items)) {
-			covered = json_array_size(items);
+		const struct ynode *items = k.items;
+		if (items && items->kind == Y_SEQ) {
+			size_t covered = items->len;
 			for (size_t i = 0; i < n->len && i < covered; i++) {
 				struct path ip = { p, NULL, i };
-				validate(c, json_array_get(items, i), n->items[i], &ip, 0, 0);
+				validate(c, items->items[i], n->items[i], &ip, 0, 0);
 			}
-			const json_t *extra = json_object_get(sch, "additionalItems");
-			if (extra)
+			if (k.additional_items)
 				for (size_t i = covered; i < n->len; i++) {
 					struct path ip = { p, NULL, i };
-					validate(c, extra, n->items[i], &ip, 0, 0);
+					validate(c, k.additional_items, n->items[i], &ip, 0, 0);
 				}
 		} else if (items) {
 			for (size_t i = 0; i < n->len; i++) {
@@ -528,7 +685,7 @@ static void validate(struct ctx *c, const json_t *sch, const struct ynode *n, co
 				validate(c, items, n->items[i], &ip, 0, 0);
 			}
 		}
-		if ((v = json_object_get(sch, "contains"))) {
+		if ((v = k.contains)) {
 			bool any = false;
 			for (size_t i = 0; i < n->len && !any; i++) {
 				struct path ip = { p, NULL, i };
@@ -539,44 +696,34 @@ static void validate(struct ctx *c, const json_t *sch, const struct ynode *n, co
 		}
 	}
 	if (n->kind == Y_MAP) {
-		if ((v = json_object_get(sch, "minProperties")) && n->len < (size_t)json_integer_value(v))
-			report(c, n, kline, kcol, p, "needs at least %lld keys", (long long)json_integer_value(v));
-		if ((v = json_object_get(sch, "maxProperties")) && n->len > (size_t)json_integer_value(v))
-			report(c, n, kline, kcol, p, "allows at most %lld keys", (long long)json_integer_value(v));
-		if ((v = json_object_get(sch, "required"))) {
-			size_t i;
-			json_t *r;
-			json_array_foreach(v, i, r)
-				if (json_is_string(r) && !ynode_get(n, json_string_value(r)))
-					report(c, n, kline, kcol, p, "'%s' is required", json_string_value(r));
-		}
-		const json_t *props = json_object_get(sch, "properties");
-		const json_t *pprops = json_object_get(sch, "patternProperties");
-		const json_t *addl = json_object_get(sch, "additionalProperties");
-		const json_t *pnames = json_object_get(sch, "propertyNames");
-		const json_t *deps = json_object_get(sch, "dependencies");
+		if ((v = k.min_properties) && (long long)n->len < count_of(v))
+			report(c, n, kline, kcol, p, "needs at least %lld keys", count_of(v));
+		if ((v = k.max_properties) && (long long)n->len > count_of(v))
+			report(c, n, kline, kcol, p, "allows at most %lld keys", count_of(v));
+		if ((v = k.required))
+			for (size_t i = 0; v->kind == Y_SEQ && i < v->len; i++)
+				if (text_of(v->items[i]) && !ynode_get(n, v->items[i]->text))
+					report(c, n, kline, kcol, p, "'%s' is required", v->items[i]->text);
+		const struct ynode *props = k.properties, *pprops = k.pattern_properties, *addl = k.additional_properties,
+				   *pnames = k.property_names, *deps = k.dependencies;
 		for (size_t i = 0; i < n->len; i++) {
 			const char *key = n->keys[i];
 			struct path kp = { p, key, 0 };
 			unsigned kl = n->key_line ? n->key_line[i] : 0, kc = n->key_col ? n->key_col[i] : 0;
 			bool matched = false;
-			const json_t *ps = props ? json_object_get(props, key) : NULL;
+			const struct ynode *ps = props ? ynode_get(props, key) : NULL;
 			if (ps) {
 				matched = true;
 				validate(c, ps, n->items[i], &kp, 0, 0);
 			}
-			if (pprops) {
-				const char *pk;
-				json_t *pv;
-				json_object_foreach((json_t *)pprops, pk, pv) {
-					if (matches(c->s, pk, key)) {
-						matched = true;
-						validate(c, pv, n->items[i], &kp, 0, 0);
-					}
+			for (size_t j = 0; pprops && pprops->kind == Y_MAP && j < pprops->len; j++) {
+				if (matches(c->s, pprops->keys[j], key, &c->oom)) {
+					matched = true;
+					validate(c, pprops->items[j], n->items[i], &kp, 0, 0);
 				}
 			}
 			if (!matched && addl) {
-				if (json_is_false(addl))
+				if (is_false(addl))
 					report(c, n->items[i], kl, kc, &kp, "unknown key '%s' (not allowed here by the schema)", key);
 				else
 					validate(c, addl, n->items[i], &kp, 0, 0);
@@ -586,45 +733,39 @@ static void validate(struct ctx *c, const json_t *sch, const struct ynode *n, co
 				if (!accepts(c, pnames, &name, &kp))
 					report(c, n->items[i], kl, kc, &kp, "the key name '%s' is not allowed (propertyNames)", key);
 			}
-			const json_t *dep = deps ? json_object_get(deps, key) : NULL;
-			if (dep && json_is_array(dep)) {
-				size_t j;
-				json_t *r;
-				json_array_foreach(dep, j, r)
-					if (json_is_string(r) && !ynode_get(n, json_string_value(r)))
-						report(c, n, kline, kcol, p, "'%s' is required when '%s' is set", json_string_value(r), key);
+			const struct ynode *dep = deps ? ynode_get(deps, key) : NULL;
+			if (dep && dep->kind == Y_SEQ) {
+				for (size_t j = 0; j < dep->len; j++)
+					if (text_of(dep->items[j]) && !ynode_get(n, dep->items[j]->text))
+						report(c, n, kline, kcol, p, "'%s' is required when '%s' is set", dep->items[j]->text, key);
 			} else if (dep) {
 				validate(c, dep, n, p, kline, kcol);
 			}
 		}
 	}
 
-	if ((v = json_object_get(sch, "allOf"))) {
-		size_t i;
-		json_t *s;
-		json_array_foreach(v, i, s) validate(c, s, n, p, kline, kcol);
-	}
-	if ((v = json_object_get(sch, "anyOf"))) {
+	if ((v = k.all_of))
+		for (size_t i = 0; v->kind == Y_SEQ && i < v->len; i++)
+			validate(c, v->items[i], n, p, kline, kcol);
+	if ((v = k.any_of)) {
 		bool any = false;
-		size_t i;
-		json_t *s;
-		json_array_foreach(v, i, s) any = any || accepts(c, s, n, p);
+		for (size_t i = 0; v->kind == Y_SEQ && i < v->len && !any; i++)
+			any = accepts(c, v->items[i], n, p);
 		if (!any)
 			report(c, n, kline, kcol, p, "matches none of the allowed shapes (anyOf)");
 	}
-	if ((v = json_object_get(sch, "oneOf"))) {
+	if ((v = k.one_of)) {
 		int count = 0;
-		size_t i;
-		json_t *s;
-		json_array_foreach(v, i, s) count += accepts(c, s, n, p);
+		for (size_t i = 0; v->kind == Y_SEQ && i < v->len; i++)
+			count += accepts(c, v->items[i], n, p);
 		if (count != 1)
 			report(c, n, kline, kcol, p, count ? "matches %d of the shapes, but must match exactly one (oneOf)"
 							   : "matches none of the allowed shapes (oneOf)%.0d", count);
 	}
-	if ((v = json_object_get(sch, "not")) && accepts(c, v, n, p))
+	if ((v = k.not_) && accepts(c, v, n, p))
 		report(c, n, kline, kcol, p, "has a shape that is not allowed (not)");
-	if ((v = json_object_get(sch, "if"))) {
-		const json_t *branch = json_object_get(sch, accepts(c, v, n, p) ? "then" : "else");
+	if ((v = k.if_)) {
+		const struct ynode *branch = accepts(c, v, n, p) ? k.then_ : k.else_;
 		if (branch)
 			validate(c, branch, n, p, kline, kcol);
 	}

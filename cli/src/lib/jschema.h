@@ -8,8 +8,12 @@
  * examples format readOnly writeOnly contentMediaType contentEncoding deprecated; `format` is not
  * asserted). An unknown keyword, a remote $ref or a bad pattern is an error at load time.
  *
- * Ownership: a jschema holds a reference to the JSON it was loaded from and owns its compiled
- * patterns; free with jschema_free. Errors are appended to the caller's diag_list, each message
+ * Schemas are ynode trees (JSON converted by ynode_from_json, or the static trees of
+ * embedded.h). Patterns are compiled when first used and kept in the jschema.
+ *
+ * Ownership: a jschema from jschema_load owns its converted copy of the JSON; one from
+ * jschema_load_tree borrows the tree, which must outlive it. Either owns its compiled patterns;
+ * free with jschema_free. Errors are appended to the caller's diag_list, each message
  * starting with the key path of the offending value ("postgresql.port: …").
  */
 #ifndef AETERNA_JSCHEMA_H
@@ -22,9 +26,13 @@
 
 struct jschema;
 
-/* Compiles a schema (a reference to root is taken). Problems go to diags under `file`.
+/* Compiles a schema from JSON (root is converted, not kept). Problems go to diags under `file`.
  * Returns NULL when the schema is unusable. */
 struct jschema *jschema_load(json_t *root, const char *file, struct diag_list *diags);
+/* Uses a schema tree as it is. With check, the keywords, references and patterns are checked
+ * now as jschema_load does (NULL when unusable); without, nothing is read until validation, and
+ * a pattern that does not compile matches everything: for trees checked when they were built. */
+struct jschema *jschema_load_tree(const struct ynode *root, const char *file, bool check, struct diag_list *diags);
 void jschema_free(struct jschema *s);
 
 /* Validates an instance; every violation is added to diags at the position of the value (or of

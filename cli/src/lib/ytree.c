@@ -24,7 +24,7 @@ struct ynode *ynode_new(enum ynode_kind kind)
 
 void ynode_free(struct ynode *n)
 {
-	if (!n)
+	if (!n || n->static_)
 		return;
 	for (size_t i = 0; i < n->len; i++) {
 		ynode_free(n->items[i]);
@@ -276,7 +276,7 @@ struct ynode *ynode_from_json(const json_t *j)
 		if ((n = ynode_new(Y_FLOAT)))
 			n->number = json_real_value(j);
 		/* JSON Schema: 1.0 is an integer */
-		if (n && n->number == floor(n->number) && fabs(n->number) < 9e18) {
+		if (n && fabs(n->number) < 9e18 && n->number == (double)(long long)n->number) {
 			n->kind = Y_INT;
 			n->integer = (long long)n->number;
 		}
@@ -366,13 +366,14 @@ int ynode_merge_values(struct ynode **dst, const struct ynode *src)
 
 int ynode_coalesce(struct ynode *user, const struct ynode *defaults)
 {
-	if (!user || user->kind != Y_MAP || !defaults || defaults->kind != Y_MAP)
+	if (!user || user->static_ || user->kind != Y_MAP || !defaults || defaults->kind != Y_MAP)
 		return 0;
 	for (size_t i = 0; i < defaults->len; i++) {
 		const struct ynode *dv = defaults->items[i];
 		size_t j = key_pos(user, defaults->keys[i]);
 		if (j == user->len) {
-			struct ynode *c = ynode_clone(dv);
+			/* a built-in default is shared as it is; anything else is copied */
+			struct ynode *c = dv->static_ ? (struct ynode *)dv : ynode_clone(dv);
 			if (!c || ynode_append(user, defaults->keys[i], defaults->key_line ? defaults->key_line[i] : 0,
 					       defaults->key_col ? defaults->key_col[i] : 0, c)) {
 				ynode_free(c);

@@ -8,7 +8,9 @@
  * Ownership: a ytree owns its file name, its text and every node; ytree_free releases them.
  * A node owns its keys, its scalar text and its children; nodes made by ynode_clone or
  * ynode_from_json are owned by the caller (ynode_free). Node `file` pointers are borrowed from
- * the tree that produced them and stay valid as long as that tree.
+ * the tree that produced them and stay valid as long as that tree. The built-in trees of
+ * embedded.h are static: ynode_coalesce links their subtrees into the caller's tree instead of
+ * copying them, and ynode_free leaves them alone, so such a tree is only ever read.
  */
 #ifndef AETERNA_YTREE_H
 #define AETERNA_YTREE_H
@@ -39,6 +41,9 @@ struct ynode {
 	size_t cap_;
 	size_t *index_;
 	size_t index_mask_, index_len_;
+	/* set on the trees compiled into the binary (embedded.h): such a node and everything under
+	 * it is shared, never changed and never freed (ynode_free ignores it) */
+	bool static_;
 };
 
 struct ytree {
@@ -83,7 +88,8 @@ int ynode_merge(struct ynode **dst, const struct ynode *src);
  * ynode_coalesce then fills the chart's defaults into those user values: a key the user does
  * not set takes the default, a null the user sets removes a key the chart has (a null for a key
  * the chart lacks stays null), mappings coalesce recursively, and any other user value stands.
- * Both return 0 or -1 (out of memory); src/defaults are not modified. */
+ * Default subtrees that are static (built in) are linked, not copied: the result is read-only
+ * there. Both return 0 or -1 (out of memory); src/defaults are not modified. */
 int ynode_merge_values(struct ynode **dst, const struct ynode *src);
 int ynode_coalesce(struct ynode *user, const struct ynode *defaults);
 

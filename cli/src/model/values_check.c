@@ -1,7 +1,6 @@
 /* values_check.c — validate's checks over text about to be written (see values_check.h). */
 #include "values_check.h"
 
-#include <jansson.h>
 #include <string.h>
 
 #include "embedded.h"
@@ -9,39 +8,30 @@
 #include "rules.h"
 #include "ytree.h"
 
-static struct jschema *builtin_schema(const unsigned char *text, size_t len, const char *name, struct diag_list *d)
+/* A built-in schema: a static tree, checked when it was built (and by test_jschema_suite). */
+static struct jschema *builtin_schema(const struct ynode *tree, const char *name, struct diag_list *d)
 {
-	json_error_t jerr;
-	json_t *j = json_loadb((const char *)text, len, 0, &jerr);
-	if (!j) {
-		diag_add(d, DIAG_ERROR, name, 0, 0, "the built-in schema does not parse: %s", jerr.text);
-		return NULL;
-	}
-	struct jschema *s = jschema_load(j, name, d);
-	json_decref(j);
+	struct jschema *s = jschema_load_tree(tree, name, false, d);
+	if (!s)
+		diag_add(d, DIAG_ERROR, name, 0, 0, "out of memory");
 	return s;
 }
 
 size_t values_check_text(const char *name, const char *text, struct diag_list *diags)
 {
 	size_t before = diag_count(diags, DIAG_ERROR);
-	struct diag_list scratch = {0}; /* warnings about the chart's own defaults are not the user's */
-	struct ytree defaults = {0}, mine = {0};
+	struct ytree mine = {0};
 	struct ynode *merged = NULL;
-	if (ytree_parse(&defaults, "charts/aeterna/values.yaml", (const char *)embedded_values_yaml,
-			embedded_values_yaml_len, &scratch) < 0) {
-		diag_add(diags, DIAG_ERROR, name, 0, 0, "the built-in chart defaults do not parse");
-		goto out;
-	}
 	if (ytree_parse(&mine, name, text, strlen(text), diags) < 0)
 		goto out;
-	merged = ynode_clone(defaults.root);
-	if (!merged || (mine.root->kind == Y_MAP && ynode_merge(&merged, mine.root) < 0)) {
+	/* as helm layers them: the file over the chart's defaults (built in, shared, not copied) */
+	merged = ynode_new(Y_MAP);
+	if (!merged || (mine.root->kind == Y_MAP && ynode_merge_values(&merged, mine.root) < 0) ||
+	    ynode_coalesce(merged, embedded_values_tree) < 0) {
 		diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
 		goto out;
 	}
-	struct jschema *s = builtin_schema(embedded_values_schema, embedded_values_schema_len,
-					   "charts/aeterna/values.schema.json", diags);
+	struct jschema *s = builtin_schema(embedded_values_schema_tree, "charts/aeterna/values.schema.json", diags);
 	if (!s)
 		goto out;
 	size_t schema_before = diag_count(diags, DIAG_ERROR);
@@ -54,8 +44,6 @@ size_t values_check_text(const char *name, const char *text, struct diag_list *d
 out:
 	ynode_free(merged);
 	ytree_free(&mine);
-	ytree_free(&defaults);
-	diag_list_free(&scratch);
 	return diag_count(diags, DIAG_ERROR) - before;
 }
 
@@ -64,7 +52,7 @@ size_t compose_check_text(const char *name, const char *text, struct diag_list *
 	size_t before = diag_count(diags, DIAG_ERROR);
 	struct ytree t = {0};
 	if (ytree_parse(&t, name, text, strlen(text), diags) == 0) {
-		struct jschema *s = builtin_schema(embedded_compose_schema, embedded_compose_schema_len, "compose-spec.json", diags);
+		struct jschema *s = builtin_schema(embedded_compose_schema_tree, "compose-spec.json", diags);
 		if (s) {
 			jschema_validate(s, t.root, diags);
 			jschema_free(s);
