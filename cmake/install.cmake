@@ -45,8 +45,8 @@ install(CODE "
 ")
 
 # Debian package: dependencies computed by dpkg-shlibdeps from the libraries the binary links
-# (libfyaml0, libjansson4, libpcre2-8-0, libpq5, libhiredis0.14, libcurl4, libc6 on Debian 12),
-# plus those it loads at run time (below).
+# (only libc6: libfyaml, jansson and PCRE2 are linked statically, see CMakeLists.txt), plus those
+# it loads at run time (below).
 set(AETERNA_DEB_MAINTAINER "kikokikok <kikokikok@users.noreply.github.com>" CACHE STRING "Maintainer field of the .deb")
 set(CPACK_PACKAGE_NAME aeterna)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")

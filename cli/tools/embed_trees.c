@@ -2,13 +2,18 @@
  * values.schema.json, the Compose Specification schema) and writes them out as static ynode
  * trees in C, so the commands read them without parsing anything at run time.
  *
- *   embed_trees OUT.c VAR yaml|json FILE NAME [VAR yaml|json FILE NAME]...
+ *   embed_trees OUT.c [--valid VAR SCHEMA-VAR] VAR yaml|json FILE NAME [VAR yaml|json FILE NAME]...
  *
  * VAR becomes `const struct ynode *const VAR` (see cli/src/lib/embedded.h); NAME is the file
  * name the nodes carry for diagnostics (yaml only; JSON nodes have no position). YAML is read by
  * ytree_parse, JSON by jansson then ynode_from_json: exactly what the commands did at run time.
  * Mappings that ytree indexes (16 keys or more) get their hash index written too, so a lookup
  * never writes into the static data. Any problem in an input fails the build.
+ *
+ * --valid checks tree VAR against the schema SCHEMA-VAR with the binary's own validator (it must
+ * pass) and marks each node with the schema node it was checked against and satisfied
+ * (ynode.valid_under_): at run time jschema skips those checks of the chart's defaults, and
+ * spends its time on what the user wrote.
  */
 #include <errno.h>
 #include <limits.h>
@@ -20,12 +25,52 @@
 #include <jansson.h>
 
 #include "diag.h"
+#include "jschema.h"
 #include "ytree.h"
+
+/* Node address -> its C name (prefix and number), for the valid_under_ references. */
+struct name_map {
+	struct entry { const struct ynode *node; const char *prefix; size_t id; } *items;
+	size_t mask;
+};
+
+static void name_put(struct name_map *m, const struct ynode *n, const char *prefix, size_t id)
+{
+	size_t h = ((size_t)n >> 4) & m->mask;
+	while (m->items[h].node)
+		h = (h + 1) & m->mask;
+	m->items[h] = (struct entry){ n, prefix, id };
+}
+
+static const struct entry *name_get(const struct name_map *m, const struct ynode *n)
+{
+	for (size_t h = ((size_t)n >> 4) & m->mask; m->items[h].node; h = (h + 1) & m->mask)
+		if (m->items[h].node == n)
+			return &m->items[h];
+	return NULL;
+}
+
+/* Node address -> the schema node it satisfied (from the trace), the same kind of table. */
+struct valid_map {
+	struct pair { const struct ynode *value, *schema; } *items;
+	size_t mask, len;
+};
+
+static const struct ynode **valid_slot(struct valid_map *m, const struct ynode *v)
+{
+	size_t h = ((size_t)v >> 4) & m->mask;
+	while (m->items[h].value && m->items[h].value != v)
+		h = (h + 1) & m->mask;
+	m->items[h].value = v;
+	return &m->items[h].schema;
+}
 
 struct out {
 	FILE *f;
-	const char *prefix; /* per input, keeps symbols apart */
-	size_t next;        /* the next node number */
+	const char *prefix;     /* per input, keeps symbols apart */
+	size_t next;            /* the next node number */
+	struct name_map *names;
+	struct valid_map *valid; /* NULL, or the trace for this tree */
 };
 
 static void put_string(FILE *f, const char *s)
@@ -77,6 +122,7 @@ static size_t declare(struct out *o, const struct ynode *n)
 {
 	size_t id = o->next++;
 	fprintf(o->f, "static struct ynode %s%zu;\n", o->prefix, id);
+	name_put(o->names, n, o->prefix, id);
 	for (size_t i = 0; i < n->len; i++)
 		declare(o, n->items[i]);
 	return id;
@@ -146,6 +192,10 @@ static size_t define(struct out *o, struct ynode *n, size_t id, int has_file)
 	if (indexed)
 		fprintf(f, ", .index_ = %sx%zu, .index_mask_ = %zu, .index_len_ = %zu", o->prefix, id, n->index_mask_,
 			n->index_len_);
+	const struct ynode **under = o->valid ? valid_slot(o->valid, n) : NULL;
+	const struct entry *e = under && *under ? name_get(o->names, *under) : NULL;
+	if (e)
+		fprintf(f, ", .valid_under_ = &%s%zu", e->prefix, e->id);
 	fputs(", .static_ = 1 };\n", f);
 	free(ids);
 	return child;
@@ -176,85 +226,185 @@ static char *read_all(const char *path, size_t *len)
 	return buf;
 }
 
+static size_t count_nodes(const struct ynode *n)
+{
+	size_t c = 1;
+	for (size_t i = 0; i < n->len; i++)
+		c += count_nodes(n->items[i]);
+	return c;
+}
+
+struct input {
+	const char *var, *path, *name;
+	bool yaml;
+	struct ytree tree;   /* yaml */
+	struct ynode *root;  /* yaml: tree.root; json: owned */
+	char prefix[64];
+};
+
+/* The trace: the first schema node each value satisfied. */
+static void on_check(void *arg, const struct ynode *schema, const struct ynode *value, bool ok)
+{
+	const struct ynode **slot = valid_slot(arg, value);
+	if (ok && !*slot)
+		*slot = schema;
+}
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (!p) {
+		fputs("embed_trees: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 6 || (argc - 2) % 4) {
-		fputs("usage: embed_trees OUT.c VAR yaml|json FILE NAME [VAR yaml|json FILE NAME]...\n", stderr);
+	const char *valid_var = NULL, *valid_schema = NULL;
+	int a = 2;
+	if (argc > 4 && !strcmp(argv[2], "--valid")) {
+		valid_var = argv[3];
+		valid_schema = argv[4];
+		a = 5;
+	}
+	if (argc - a < 4 || (argc - a) % 4) {
+		fputs("usage: embed_trees OUT.c [--valid VAR SCHEMA-VAR] VAR yaml|json FILE NAME [VAR yaml|json FILE NAME]...\n", stderr);
 		return 2;
 	}
-	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.tmp", argv[1]);
-	FILE *f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "embed_trees: %s: %s\n", tmp, strerror(errno));
-		return 1;
-	}
-	fputs("/* Generated by cli/tools/embed_trees.c from the files named below; do not edit. */\n"
-	      "#include <math.h>\n#include <stddef.h>\n#include \"embedded.h\"\n\n", f);
+	size_t nin = (size_t)(argc - a) / 4;
+	struct input *in = xcalloc(nin, sizeof(*in));
 	int rc = 0;
-	for (int a = 2; a + 3 < argc && !rc; a += 4) {
-		const char *var = argv[a], *kind = argv[a + 1], *path = argv[a + 2], *name = argv[a + 3];
-		struct ynode *root = NULL;
-		struct ytree t = {0};
+	size_t total = 0;
+	for (size_t i = 0; i < nin && !rc; i++, a += 4) {
+		struct input *x = &in[i];
+		x->var = argv[a];
+		x->yaml = !strcmp(argv[a + 1], "yaml");
+		x->path = argv[a + 2];
+		x->name = argv[a + 3];
+		snprintf(x->prefix, sizeof(x->prefix), "%s_", x->var);
 		struct diag_list d = {0};
-		int yaml = !strcmp(kind, "yaml");
-		if (yaml) {
+		if (x->yaml) {
 			size_t len = 0;
-			char *text = read_all(path, &len);
+			char *text = read_all(x->path, &len);
 			if (!text) {
-				fprintf(stderr, "embed_trees: %s: %s\n", path, strerror(errno));
+				fprintf(stderr, "embed_trees: %s: %s\n", x->path, strerror(errno));
 				rc = 1;
-				break;
-			}
-			if (ytree_parse(&t, name, text, len, &d) < 0 || diag_count(&d, DIAG_ERROR)) {
+			} else if (ytree_parse(&x->tree, x->name, text, len, &d) < 0 || diag_count(&d, DIAG_ERROR)) {
 				diag_print_all(stderr, &d, false);
-				fprintf(stderr, "embed_trees: %s does not parse\n", path);
+				fprintf(stderr, "embed_trees: %s does not parse\n", x->path);
 				rc = 1;
 			}
 			free(text);
-			root = t.root;
+			x->root = x->tree.root;
 		} else {
 			json_error_t jerr;
-			json_t *j = json_load_file(path, 0, &jerr);
+			json_t *j = json_load_file(x->path, 0, &jerr);
 			if (!j) {
-				fprintf(stderr, "embed_trees: %s:%d:%d: %s\n", path, jerr.line, jerr.column, jerr.text);
+				fprintf(stderr, "embed_trees: %s:%d:%d: %s\n", x->path, jerr.line, jerr.column, jerr.text);
 				rc = 1;
-			} else if (!(root = ynode_from_json(j))) {
+			} else if (!(x->root = ynode_from_json(j))) {
 				fputs("embed_trees: out of memory\n", stderr);
 				rc = 1;
 			}
 			json_decref(j);
 		}
-		if (!rc) {
-			char prefix[64];
-			snprintf(prefix, sizeof(prefix), "%s_", var);
-			struct out o = { f, prefix, 0 };
-			fprintf(f, "/* %s (%s) */\n", path, kind);
-			if (yaml) {
-				fputs("#undef embedded_file_\n#define embedded_file_ ", f);
-				fprintf(f, "%sfile\nstatic const char %sfile[] = ", prefix, prefix);
-				put_string(f, name);
-				fputs(";\n", f);
-			}
-			declare(&o, root);
-			define(&o, root, 0, yaml);
-			fprintf(f, "const struct ynode *const %s = &%s0;\n\n", var, prefix);
+		diag_list_free(&d);
+		if (x->root)
+			total += count_nodes(x->root);
+	}
+
+	/* --valid: the defaults against the schema, traced */
+	struct valid_map valid = {0};
+	struct input *vin = NULL;
+	for (size_t i = 0; !rc && valid_var && i < nin; i++) {
+		if (!strcmp(in[i].var, valid_var))
+			vin = &in[i];
+	}
+	for (size_t i = 0; !rc && valid_var && i < nin; i++) {
+		if (strcmp(in[i].var, valid_schema))
+			continue;
+		if (!vin) {
+			fprintf(stderr, "embed_trees: --valid: no input named %s\n", valid_var);
+			rc = 1;
+			break;
+		}
+		struct diag_list d = {0};
+		struct jschema *s = jschema_load_tree(in[i].root, in[i].path, true, &d);
+		if (s) {
+			size_t vcap = 64;
+			while (vcap < 4 * count_nodes(vin->root))
+				vcap *= 2;
+			valid.items = xcalloc(vcap, sizeof(*valid.items));
+			valid.mask = vcap - 1;
+			jschema_set_trace(s, on_check, &valid);
+			if (jschema_validate(s, vin->root, &d) != 0)
+				rc = 1;
+			jschema_free(s);
+		} else {
+			rc = 1;
+		}
+		if (rc) {
+			diag_print_all(stderr, &d, false);
+			fprintf(stderr, "embed_trees: %s does not satisfy %s\n", vin->path, in[i].path);
 		}
 		diag_list_free(&d);
-		if (yaml)
-			ytree_free(&t);
-		else
-			ynode_free(root);
 	}
-	if (fclose(f) != 0 && !rc) {
+	if (!rc && valid_var && !valid.items) {
+		fprintf(stderr, "embed_trees: --valid: no input named %s\n", valid_schema);
+		rc = 1;
+	}
+
+	char tmp[4096];
+	snprintf(tmp, sizeof(tmp), "%s.tmp", argv[1]);
+	FILE *f = rc ? NULL : fopen(tmp, "w");
+	if (!rc && !f) {
 		fprintf(stderr, "embed_trees: %s: %s\n", tmp, strerror(errno));
 		rc = 1;
 	}
-	if (!rc && rename(tmp, argv[1]) != 0) {
-		fprintf(stderr, "embed_trees: %s: %s\n", argv[1], strerror(errno));
-		rc = 1;
+	if (!rc) {
+		size_t cap = 64;
+		while (cap < 2 * total)
+			cap *= 2;
+		struct name_map names = { xcalloc(cap, sizeof(struct entry)), cap - 1 };
+		fputs("/* Generated by cli/tools/embed_trees.c from the files named below; do not edit. */\n"
+		      "#include <math.h>\n#include <stddef.h>\n#include \"embedded.h\"\n\n", f);
+		struct out *outs = xcalloc(nin, sizeof(*outs));
+		for (size_t i = 0; i < nin; i++) { /* every node declared first: trees refer to each other */
+			outs[i] = (struct out){ f, in[i].prefix, 0, &names, &in[i] == vin ? &valid : NULL };
+			declare(&outs[i], in[i].root);
+		}
+		for (size_t i = 0; i < nin; i++) {
+			fprintf(f, "\n/* %s (%s) */\n", in[i].path, in[i].yaml ? "yaml" : "json");
+			if (in[i].yaml) {
+				fputs("#undef embedded_file_\n#define embedded_file_ ", f);
+				fprintf(f, "%sfile\nstatic const char %sfile[] = ", in[i].prefix, in[i].prefix);
+				put_string(f, in[i].name);
+				fputs(";\n", f);
+			}
+			define(&outs[i], in[i].root, 0, in[i].yaml);
+			fprintf(f, "const struct ynode *const %s = &%s0;\n", in[i].var, in[i].prefix);
+		}
+		free(outs);
+		free(names.items);
+		if (fclose(f) != 0) {
+			fprintf(stderr, "embed_trees: %s: %s\n", tmp, strerror(errno));
+			rc = 1;
+		} else if (rename(tmp, argv[1]) != 0) {
+			fprintf(stderr, "embed_trees: %s: %s\n", argv[1], strerror(errno));
+			rc = 1;
+		}
+		if (rc)
+			remove(tmp);
 	}
-	if (rc)
-		remove(tmp);
+	free(valid.items);
+	for (size_t i = 0; i < nin; i++) {
+		if (in[i].yaml)
+			ytree_free(&in[i].tree);
+		else
+			ynode_free(in[i].root);
+	}
+	free(in);
 	return rc;
 }

@@ -45,6 +45,10 @@ void setup_print_dry_run(const struct setup_plan *p, const struct secret_set *se
 
 static int mkdir_p(const char *path, mode_t mode)
 {
+	if (mkdir(path, mode) == 0 || errno == EEXIST) /* mostly the parent is there */
+		return 0;
+	if (errno != ENOENT)
+		return -1;
 	char *copy = strdup(path);
 	if (!copy)
 		return -1;
@@ -136,9 +140,12 @@ int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, b
 		goto out;
 	}
 	/* temporary files of a run that was killed: nobody else can be staging now */
+	const char *mine[SETUP_MAX_FILES];
+	size_t nmine = 0;
 	for (size_t i = 0; i < p->n; i++)
 		if (p->files[i].in_output_dir)
-			atomic_clean_stale(p->files[i].path);
+			mine[nmine++] = p->files[i].path;
+	atomic_clean_stale_all(mine, nmine);
 	aeterna_dir = strdup(dir);
 	struct strbuf sb = {0};
 	strbuf_printf(&sb, "%s/.aeterna", dir);

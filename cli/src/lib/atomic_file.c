@@ -96,27 +96,58 @@ static bool is_temp_of(const char *name, const char *base)
 	return true;
 }
 
-int atomic_clean_stale(const char *path)
+int atomic_clean_stale_all(const char *const *paths, size_t n)
 {
-	char *copy = strdup(path), *dcopy = strdup(path);
-	if (!copy || !dcopy) {
-		free(copy);
-		free(dcopy);
-		return -1;
-	}
-	const char *base = basename(copy), *dir = dirname(dcopy);
+	char **dirs = calloc(n ? n : 1, sizeof(*dirs)), **bases = calloc(n ? n : 1, sizeof(*bases));
 	int removed = 0;
-	DIR *dh = opendir(dir);
-	if (dh) {
+	bool ok = dirs && bases;
+	for (size_t i = 0; ok && i < n; i++) {
+		char *a = strdup(paths[i]), *b = strdup(paths[i]);
+		if (!a || !b) {
+			free(a);
+			free(b);
+			ok = false;
+			break;
+		}
+		/* dirname and basename may return pointers into their argument: keep copies */
+		dirs[i] = strdup(dirname(a));
+		bases[i] = strdup(basename(b));
+		free(a);
+		free(b);
+		ok = dirs[i] && bases[i];
+	}
+	for (size_t i = 0; ok && i < n; i++) {
+		bool seen = false; /* one pass per folder, for all the files in it */
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(dirs[j], dirs[i]);
+		if (seen)
+			continue;
+		DIR *dh = opendir(dirs[i]);
+		if (!dh)
+			continue;
 		struct dirent *e;
-		while ((e = readdir(dh)))
-			if (is_temp_of(e->d_name, base) && unlinkat(dirfd(dh), e->d_name, 0) == 0)
-				removed++;
+		while ((e = readdir(dh))) {
+			for (size_t k = i; k < n; k++)
+				if (!strcmp(dirs[k], dirs[i]) && is_temp_of(e->d_name, bases[k])) {
+					if (unlinkat(dirfd(dh), e->d_name, 0) == 0)
+						removed++;
+					break;
+				}
+		}
 		closedir(dh);
 	}
-	free(copy);
-	free(dcopy);
-	return removed;
+	for (size_t i = 0; i < n && dirs && bases; i++) {
+		free(dirs[i]);
+		free(bases[i]);
+	}
+	free(dirs);
+	free(bases);
+	return ok ? removed : -1;
+}
+
+int atomic_clean_stale(const char *path)
+{
+	return atomic_clean_stale_all(&path, 1);
 }
 
 static int fsync_dir(const char *dir)

@@ -63,6 +63,9 @@ void atomic_cleanup_on_signals(void);
 /* Removes temporary files left next to path by a killed run (<path>.tmpXXXXXX). Only safe while
  * the caller holds the lock of the folder (no other run is staging). Returns how many. */
 int atomic_clean_stale(const char *path);
+/* The same for several files, reading each folder once. Returns how many were removed, or -1
+ * when out of memory. */
+int atomic_clean_stale_all(const char *const *paths, size_t n);
 
 /* Reads a whole file into a NUL-terminated buffer (malloc'ed, owned by the caller).
  * Returns 0, or -1 with err filled (errno_out receives errno when not NULL). */

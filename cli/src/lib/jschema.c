@@ -12,11 +12,16 @@
 
 #include "strbuf.h"
 
-/* A compiled pattern, found by its source text's address (a "pattern" value's text or a
- * patternProperties key, both owned by the schema tree). */
+/* A pattern, found by its source text's address (a "pattern" value's text or a
+ * patternProperties key, both owned by the schema tree). Literal patterns ("^x-", "abc") are
+ * matched as text: most of the Compose Specification's are "^x-", once per object. */
+enum pattern_kind { PAT_REGEX, PAT_PREFIX, PAT_CONTAINS, PAT_BAD };
+
 struct pattern {
 	const char *src;
-	pcre2_code *code;  /* NULL: the pattern does not compile (only in unchecked trees) */
+	enum pattern_kind kind;
+	pcre2_code *code;  /* PAT_REGEX */
+	bool owns_code;    /* false: the same text was compiled for an earlier entry */
 };
 
 /* Patterns are compiled on first use: a run reads a few of the schema's hundred. */
@@ -29,6 +34,8 @@ struct jschema {
 	const struct ynode *root;  /* the schema */
 	struct ynode *owned;       /* the tree converted from JSON by jschema_load, or NULL */
 	struct pattern_cache *patterns;
+	jschema_trace_fn *trace;   /* see jschema_set_trace */
+	void *trace_arg;
 };
 
 static const char *const known_keywords[] = {
@@ -62,12 +69,21 @@ static pcre2_code *compile(const char *src, int *errcode, PCRE2_SIZE *erroff)
 			     errcode, erroff, NULL);
 }
 
-/* The compiled pattern for src, compiled now when it is new. Returns -1 when out of memory. */
-static int pattern_get(struct pattern_cache *pc, const char *src, pcre2_code **code)
+/* True when src has no regular-expression syntax after an optional leading ^. */
+static bool is_literal(const char *src)
+{
+	for (const char *p = *src == '^' ? src + 1 : src; *p; p++)
+		if (strchr("\\^$.|?*+()[]{}", *p))
+			return false;
+	return true;
+}
+
+/* The entry for src, made (and compiled) now when it is new. Returns -1 when out of memory. */
+static int pattern_get(struct pattern_cache *pc, const char *src, const struct pattern **out)
 {
 	for (size_t i = 0; i < pc->len; i++)
 		if (pc->items[i].src == src) {
-			*code = pc->items[i].code;
+			*out = &pc->items[i];
 			return 0;
 		}
 	if (pc->len == pc->cap) {
@@ -78,12 +94,24 @@ static int pattern_get(struct pattern_cache *pc, const char *src, pcre2_code **c
 		pc->items = p;
 		pc->cap = cap;
 	}
-	int errcode;
-	PCRE2_SIZE erroff;
-	*code = compile(src, &errcode, &erroff);
-	pc->items[pc->len].src = src;
-	pc->items[pc->len].code = *code;
+	struct pattern *np = &pc->items[pc->len];
+	*np = (struct pattern){ .src = src };
+	if (is_literal(src)) {
+		np->kind = *src == '^' ? PAT_PREFIX : PAT_CONTAINS;
+	} else {
+		for (size_t i = 0; i < pc->len && !np->code; i++)
+			if (pc->items[i].kind == PAT_REGEX && !strcmp(pc->items[i].src, src))
+				np->code = pc->items[i].code;
+		if (!np->code) {
+			int errcode;
+			PCRE2_SIZE erroff;
+			np->code = compile(src, &errcode, &erroff);
+			np->owns_code = true;
+		}
+		np->kind = np->code ? PAT_REGEX : PAT_BAD;
+	}
 	pc->len++;
+	*out = np;
 	return 0;
 }
 
@@ -110,10 +138,10 @@ static void load_error(struct loader *l, const char *where, const char *fmt, ...
 
 static int add_pattern(struct loader *l, const char *src, const char *where)
 {
-	pcre2_code *code;
-	if (pattern_get(l->s->patterns, src, &code))
+	const struct pattern *pat;
+	if (pattern_get(l->s->patterns, src, &pat))
 		return -1;
-	if (!code) {
+	if (pat->kind == PAT_BAD) {
 		int errcode;
 		PCRE2_SIZE erroff;
 		PCRE2_UCHAR buf[256];
@@ -244,12 +272,19 @@ struct jschema *jschema_load(json_t *root, const char *file, struct diag_list *d
 	return s;
 }
 
+void jschema_set_trace(struct jschema *s, jschema_trace_fn *fn, void *arg)
+{
+	s->trace = fn;
+	s->trace_arg = arg;
+}
+
 void jschema_free(struct jschema *s)
 {
 	if (!s)
 		return;
 	for (size_t i = 0; s->patterns && i < s->patterns->len; i++)
-		pcre2_code_free(s->patterns->items[i].code);
+		if (s->patterns->items[i].owns_code)
+			pcre2_code_free(s->patterns->items[i].code);
 	if (s->patterns)
 		free(s->patterns->items);
 	free(s->patterns);
@@ -403,21 +438,25 @@ static void put_json(struct strbuf *out, const struct ynode *j)
 	}
 }
 
-/* Whether text matches the pattern whose source is src (no compiled pattern: it matches, the
- * load-time check having reported it). */
+/* Whether text matches the pattern whose source is src (a pattern that does not compile
+ * matches: the load-time check reports it). */
 static bool matches(const struct jschema *s, const char *src, const char *text, bool *oom)
 {
-	pcre2_code *code;
-	if (pattern_get(s->patterns, src, &code)) {
+	const struct pattern *pat;
+	if (pattern_get(s->patterns, src, &pat)) {
 		*oom = true;
 		return true;
 	}
-	if (!code)
-		return true;
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	switch (pat->kind) {
+	case PAT_PREFIX: return !strncmp(text, src + 1, strlen(src + 1));
+	case PAT_CONTAINS: return strstr(text, src) != NULL;
+	case PAT_BAD: return true;
+	case PAT_REGEX: break;
+	}
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(pat->code, NULL);
 	if (!md)
 		return true;
-	int rc = pcre2_match(code, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
+	int rc = pcre2_match(pat->code, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
 	pcre2_match_data_free(md);
 	return rc >= 0;
 }
@@ -562,8 +601,27 @@ static bool accepts(struct ctx *c, const struct ynode *sch, const struct ynode *
 	return q.errors == 0;
 }
 
+static void validate_here(struct ctx *c, const struct ynode *sch, const struct ynode *n, const struct path *p,
+			  unsigned kline, unsigned kcol);
+
 static void validate(struct ctx *c, const struct ynode *sch, const struct ynode *n, const struct path *p,
 		     unsigned kline, unsigned kcol)
+{
+	/* a built-in subtree known at build time to satisfy this very schema node: validating a
+	 * value depends on nothing but the value and the schema, so the answer stands */
+	if (n->valid_under_ == sch)
+		return;
+	if (!c->s->trace) {
+		validate_here(c, sch, n, p, kline, kcol);
+		return;
+	}
+	int before = c->errors;
+	validate_here(c, sch, n, p, kline, kcol);
+	c->s->trace(c->s->trace_arg, sch, n, c->errors == before && !c->oom);
+}
+
+static void validate_here(struct ctx *c, const struct ynode *sch, const struct ynode *n, const struct path *p,
+			  unsigned kline, unsigned kcol)
 {
 	if (is_true(sch))
 		return;
@@ -593,15 +651,17 @@ static void validate(struct ctx *c, const struct ynode *sch, const struct ynode 
 
 	if ((v = k.type)) {
 		bool ok = false;
-		struct strbuf want = {0};
 		size_t cnt = v->kind == Y_SEQ ? v->len : 1;
-		for (size_t i = 0; i < cnt; i++) {
+		for (size_t i = 0; i < cnt && !ok; i++) {
 			const struct ynode *t = v->kind == Y_SEQ ? v->items[i] : v;
-			const char *name = text_of(t) ? t->text : "?";
-			ok = ok || type_matches(n, name);
-			strbuf_printf(&want, "%s%s", i ? (i + 1 == cnt ? " or " : ", ") : "", name);
+			ok = type_matches(n, text_of(t) ? t->text : "?");
 		}
 		if (!ok) {
+			struct strbuf want = {0};
+			for (size_t i = 0; i < cnt; i++) {
+				const struct ynode *t = v->kind == Y_SEQ ? v->items[i] : v;
+				strbuf_printf(&want, "%s%s", i ? (i + 1 == cnt ? " or " : ", ") : "", text_of(t) ? t->text : "?");
+			}
 			report(c, n, kline, kcol, p, "must be %s %s, not %s%s%s%s", strchr("aeiou", strbuf_str(&want)[0]) ? "an" : "a",
 			       strbuf_str(&want), kind_name(n), n->text && n->kind != Y_STRING ? " (" : "",
 			       n->text && n->kind != Y_STRING ? n->text : "", n->text && n->kind != Y_STRING ? ")" : "");
@@ -609,7 +669,6 @@ static void validate(struct ctx *c, const struct ynode *sch, const struct ynode 
 			c->depth--;
 			return; /* the other keywords would only repeat the problem */
 		}
-		strbuf_free(&want);
 	}
 	if ((v = k.enum_)) {
 		bool ok = false;

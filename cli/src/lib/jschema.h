@@ -39,4 +39,10 @@ void jschema_free(struct jschema *s);
  * its key). Returns the number of errors added (0: valid), or -1 when out of memory. */
 int jschema_validate(const struct jschema *s, const struct ynode *instance, struct diag_list *diags);
 
+/* For the build step that makes the built-in trees (cli/tools/embed_trees.c): fn is called after
+ * each (schema node, value) check with whether it found nothing wrong. A static value whose
+ * ynode.valid_under_ is the schema node being applied is skipped: that check passed at build time. */
+typedef void jschema_trace_fn(void *arg, const struct ynode *schema, const struct ynode *value, bool ok);
+void jschema_set_trace(struct jschema *s, jschema_trace_fn *fn, void *arg);
+
 #endif

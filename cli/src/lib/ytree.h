@@ -44,6 +44,9 @@ struct ynode {
 	/* set on the trees compiled into the binary (embedded.h): such a node and everything under
 	 * it is shared, never changed and never freed (ynode_free ignores it) */
 	bool static_;
+	/* static nodes only: a schema node this subtree was checked against, and satisfied, when
+	 * the binary was built (jschema skips that check), or NULL */
+	const struct ynode *valid_under_;
 };
 
 struct ytree {
