@@ -10,6 +10,7 @@ secs=${1:-30}
 command -v clang >/dev/null || { echo "fuzz: clang is missing (make bootstrap installs it)" >&2; exit 2; }
 build=${BUILD_DIR:-build}
 cmake -S . -B "$build" -G Ninja -DAETERNA_WERROR=ON -DCMAKE_BUILD_TYPE=Release >/dev/null   # generates embedded.c
+cmake --build "$build" --target embedded_trees >/dev/null   # the built-in trees (cli/tools/embed_trees.c)
 out=$build/fuzz
 mkdir -p "$out"
 srcs=$(find cli/src -name '*.c' ! -name main.c | sort)
@@ -21,8 +22,8 @@ for target in ytree jschema merge toml edit diff resp reply; do
   # shellcheck disable=SC2086
   clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_POSIX_C_SOURCE=200809L \
     -DAETERNA_VERSION='"fuzz"' -DAETERNA_CHART_VERSION='"fuzz"' -DAETERNA_SERVER_VERSION='"fuzz"' \
-    -DFUZZ_TARGET="$target" -Icli/src/lib -Icli/src/model -Icli/src/gen -Icli/src/ui -Icli/src/cmd -Icli/fuzz $srcs "$build/generated/embedded.c" cli/fuzz/targets.c cli/fuzz/harness.c \
-    $flags -lm -ldl -lpthread -o "$bin"
+    -DFUZZ_TARGET="$target" -Icli/src/lib -Icli/src/model -Icli/src/gen -Icli/src/ui -Icli/src/cmd -Icli/fuzz $srcs "$build/generated/embedded.c" "$build/generated/embedded_trees.c" cli/fuzz/targets.c cli/fuzz/harness.c \
+    $flags -ldl -lpthread -o "$bin"
   corpus="$out/corpus-$target"
   mkdir -p "$corpus"
   echo "== fuzz_$target for ${secs}s"
