@@ -3,7 +3,6 @@
 #define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -20,53 +19,6 @@ static char *path_join(const char *a, const char *b)
 	struct strbuf sb = {0};
 	strbuf_printf(&sb, "%s/%s", a, b);
 	return strbuf_failed(&sb) ? (strbuf_free(&sb), NULL) : strbuf_detach(&sb);
-}
-
-/* One of validate's checks over a text about to be written, run on a second thread while the
- * plan goes on (the values and the compose checks are the bulk of a setup run, and independent). */
-struct check_job {
-	size_t (*fn)(const char *name, const char *text, struct diag_list *diags);
-	const char *name;         /* borrowed */
-	char *text;               /* owned copy */
-	struct diag_list diags;   /* what the check found */
-	pthread_t thread;
-	bool threaded, started;
-};
-
-static void *check_job_run(void *arg)
-{
-	struct check_job *j = arg;
-	j->fn(j->name, j->text, &j->diags);
-	return NULL;
-}
-
-static void check_job_start(struct check_job *j, size_t (*fn)(const char *, const char *, struct diag_list *),
-			    const char *name, const char *text)
-{
-	*j = (struct check_job){ .fn = fn, .name = name, .started = true };
-	if (!(j->text = strdup(text))) {
-		diag_add(&j->diags, DIAG_ERROR, name, 0, 0, "out of memory");
-		return;
-	}
-	j->threaded = pthread_create(&j->thread, NULL, check_job_run, j) == 0;
-	if (!j->threaded) /* no thread to be had: the same check, here */
-		check_job_run(j);
-}
-
-/* Waits for the check and moves what it found into diags, in order. */
-static void check_job_finish(struct check_job *j, struct diag_list *diags)
-{
-	if (!j->started)
-		return;
-	if (j->threaded)
-		pthread_join(j->thread, NULL);
-	for (size_t i = 0; i < j->diags.len; i++) {
-		const struct diag *x = &j->diags.items[i];
-		diag_add(diags, x->severity, x->file, x->line, x->col, "%s", x->message);
-	}
-	diag_list_free(&j->diags);
-	free(j->text);
-	j->started = false;
 }
 
 char *setup_opencode_path(int scope, const char *dir, struct ae_error *err)
@@ -236,13 +188,12 @@ int setup_plan_build(const struct deployment *d, const struct deployment *prev, 
 		return -1;
 	}
 	struct setup_file *f;
-	struct check_job values_job = {0};
 	if (model_runs_server(d)) {
 		if ((f = add_file(p, "values.yaml", path_join(dir, "values.yaml"), 0644, true, diags))) {
 			gen_values(d, &f->text);
 			/* the answers must give values the chart accepts; the user's own edits kept in the
 			 * file are theirs: a problem there is a warning */
-			check_job_start(&values_job, values_check_text, f->name, strbuf_str(&f->text));
+			values_check_text(f->name, strbuf_str(&f->text), diags);
 			struct strbuf generated = {0};
 			strbuf_puts(&generated, strbuf_str(&f->text));
 			keep_user_edits(f, prev, &p->warnings);
@@ -263,15 +214,8 @@ int setup_plan_build(const struct deployment *d, const struct deployment *prev, 
 			gen_compose(d, &f->text);
 			if (holds_secret(gen_compose, d, &masked, &f->text))
 				f->mode = 0600;
-			struct diag_list found = {0};
-			compose_check_text(f->name, strbuf_str(&f->text), &found);
-			check_job_finish(&values_job, diags); /* values first, as the files are listed */
-			for (size_t i = 0; i < found.len; i++)
-				diag_add(diags, found.items[i].severity, found.items[i].file, found.items[i].line,
-					 found.items[i].col, "%s", found.items[i].message);
-			diag_list_free(&found);
+			compose_check_text(f->name, strbuf_str(&f->text), diags);
 		}
-		check_job_finish(&values_job, diags);
 		if ((f = add_file(p, ".env", path_join(dir, ".env"), 0600, true, diags)) &&
 		    compose_kms_key(f, p->kms_key, diags) == 0)
 			gen_dotenv(d, p->kms_key, &f->text);
