@@ -22,6 +22,7 @@ struct pattern {
 	enum pattern_kind kind;
 	pcre2_code *code;  /* PAT_REGEX */
 	bool owns_code;    /* false: the same text was compiled for an earlier entry */
+	pcre2_match_data *md; /* owned; made on the first match */
 };
 
 /* Patterns are compiled on first use: a run reads a few of the schema's hundred. */
@@ -30,10 +31,17 @@ struct pattern_cache {
 	size_t len, cap;
 };
 
+/* Resolved $refs, by the address of the reference's text. */
+struct ref_cache {
+	struct ref { const char *ref; const struct ynode *target; } *items;
+	size_t len, cap;
+};
+
 struct jschema {
 	const struct ynode *root;  /* the schema */
 	struct ynode *owned;       /* the tree converted from JSON by jschema_load, or NULL */
 	struct pattern_cache *patterns;
+	struct ref_cache *refs;
 	jschema_trace_fn *trace;   /* see jschema_set_trace */
 	void *trace_arg;
 };
@@ -245,7 +253,9 @@ static int load_schema(struct loader *l, const struct ynode *sch, const char *wh
 struct jschema *jschema_load_tree(const struct ynode *root, const char *file, bool check, struct diag_list *diags)
 {
 	struct jschema *s = calloc(1, sizeof(*s));
-	if (!s || !(s->patterns = calloc(1, sizeof(*s->patterns)))) {
+	if (!s || !(s->patterns = calloc(1, sizeof(*s->patterns))) || !(s->refs = calloc(1, sizeof(*s->refs)))) {
+		if (s)
+			free(s->patterns);
 		free(s);
 		return NULL;
 	}
@@ -282,12 +292,17 @@ void jschema_free(struct jschema *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; s->patterns && i < s->patterns->len; i++)
+	for (size_t i = 0; s->patterns && i < s->patterns->len; i++) {
+		pcre2_match_data_free(s->patterns->items[i].md);
 		if (s->patterns->items[i].owns_code)
 			pcre2_code_free(s->patterns->items[i].code);
+	}
 	if (s->patterns)
 		free(s->patterns->items);
 	free(s->patterns);
+	if (s->refs)
+		free(s->refs->items);
+	free(s->refs);
 	ynode_free(s->owned);
 	free(s);
 }
@@ -369,14 +384,18 @@ static bool is_integral(const struct ynode *n)
 
 static bool type_matches(const struct ynode *n, const char *t)
 {
-	if (!strcmp(t, "null")) return n->kind == Y_NULL;
-	if (!strcmp(t, "boolean")) return n->kind == Y_BOOL;
-	if (!strcmp(t, "object")) return n->kind == Y_MAP;
-	if (!strcmp(t, "array")) return n->kind == Y_SEQ;
-	if (!strcmp(t, "string")) return n->kind == Y_STRING;
-	if (!strcmp(t, "number")) return n->kind == Y_INT || n->kind == Y_FLOAT;
-	if (!strcmp(t, "integer")) return is_integral(n);
-	return false;
+	switch (t[0]) { /* the seven names differ in their first two letters */
+	case 'n':
+		if (!strcmp(t, "null")) return n->kind == Y_NULL;
+		if (!strcmp(t, "number")) return n->kind == Y_INT || n->kind == Y_FLOAT;
+		return false;
+	case 'b': return !strcmp(t, "boolean") && n->kind == Y_BOOL;
+	case 'o': return !strcmp(t, "object") && n->kind == Y_MAP;
+	case 'a': return !strcmp(t, "array") && n->kind == Y_SEQ;
+	case 's': return !strcmp(t, "string") && n->kind == Y_STRING;
+	case 'i': return !strcmp(t, "integer") && is_integral(n);
+	default: return false;
+	}
 }
 
 /* Compact JSON of a schema value, for messages (the spelling jansson's JSON_COMPACT gives). */
@@ -453,12 +472,12 @@ static bool matches(const struct jschema *s, const char *src, const char *text, 
 	case PAT_BAD: return true;
 	case PAT_REGEX: break;
 	}
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(pat->code, NULL);
-	if (!md)
+	struct pattern *mp = (struct pattern *)pat; /* the match data is a cache: logically const */
+	if (!mp->md && !(mp->md = pcre2_match_data_create_from_pattern(pat->code, NULL))) {
+		*oom = true;
 		return true;
-	int rc = pcre2_match(pat->code, (PCRE2_SPTR)text, strlen(text), 0, 0, md, NULL);
-	pcre2_match_data_free(md);
-	return rc >= 0;
+	}
+	return pcre2_match(pat->code, (PCRE2_SPTR)text, strlen(text), 0, 0, mp->md, NULL) >= 0;
 }
 
 /* q rounded to the nearest integer (no libm: the binary does not load it) */
@@ -517,6 +536,28 @@ static const struct ynode *resolve_ref(const struct jschema *s, const char *ref)
 		}
 	}
 	return cur;
+}
+
+/* resolve_ref, remembered: a schema's few dozen references are followed thousands of times. */
+static const struct ynode *resolve_ref_cached(const struct jschema *s, const char *ref)
+{
+	struct ref_cache *rc = s->refs;
+	for (size_t i = 0; i < rc->len; i++)
+		if (rc->items[i].ref == ref)
+			return rc->items[i].target;
+	const struct ynode *target = resolve_ref(s, ref);
+	if (ref && rc->len < 256) { /* beyond that (or out of memory), resolved each time */
+		if (rc->len == rc->cap) {
+			size_t cap = rc->cap ? 2 * rc->cap : 16;
+			struct ref *r = realloc(rc->items, cap * sizeof(*r));
+			if (!r)
+				return target;
+			rc->items = r;
+			rc->cap = cap;
+		}
+		rc->items[rc->len++] = (struct ref){ ref, target };
+	}
+	return target;
 }
 
 /* The keywords of one schema object, found in one pass over its keys. */
@@ -639,7 +680,7 @@ static void validate_here(struct ctx *c, const struct ynode *sch, const struct y
 	struct keywords k;
 	scan_keywords(sch, &k);
 	if (k.ref) { /* draft-07: $ref ignores its siblings */
-		const struct ynode *target = resolve_ref(c->s, text_of(k.ref));
+		const struct ynode *target = resolve_ref_cached(c->s, text_of(k.ref));
 		if (!target)
 			report(c, n, kline, kcol, p, "schema reference %s does not resolve", text_of(k.ref) ? k.ref->text : "?");
 		else
