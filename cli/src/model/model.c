@@ -751,37 +751,45 @@ static bool only_chars(const char *v, const char *extra)
 	return true;
 }
 
+const char *model_backup_shape(enum field_id id, const char *v)
+{
+	size_t n = strlen(v);
+	bool ok = true;
+	switch (id) {
+	case FLD_BACKUP_BUCKET:
+		ok = n >= 3 && n <= 223 && only_chars(v, "._-") && isalnum((unsigned char)v[0]) && isalnum((unsigned char)v[n - 1]);
+		for (size_t i = 0; i < n && ok; i++)
+			ok = !isupper((unsigned char)v[i]);
+		return ok ? NULL : "3 to 223 lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit";
+	case FLD_BACKUP_PREFIX:
+		return only_chars(v, "._/-") ? NULL : "only letters, digits, '.', '_', '/' and '-'";
+	case FLD_BACKUP_SCHEDULE:
+		return model_cron_valid(v) ? NULL : "a five-field cron expression such as \"0 3 * * *\" (or @daily, @hourly…)";
+	case FLD_BACKUP_S3_ENDPOINT:
+		return !n || model_url_is_http(v) ? NULL : "an http:// or https:// URL with a host";
+	case FLD_BACKUP_AZURE_ACCOUNT:
+		ok = n >= 3 && n <= 24 && only_chars(v, "");
+		for (size_t i = 0; i < n && ok; i++)
+			ok = !isupper((unsigned char)v[i]);
+		return ok ? NULL : "3 to 24 lower-case letters and digits (an Azure storage account name)";
+	case FLD_BACKUP_CREDENTIALS_SECRET:
+		return !n || valid_hostname(v) ? NULL : "a Secret name (lower-case letters, digits, '-' and '.')";
+	default:
+		return NULL;
+	}
+}
+
 /* The chart's backup rules (values.schema.json backup.*, aeterna.backup.validate), for flags. */
 static size_t check_backup(const struct deployment *d, struct diag_list *diags, const char *source)
 {
 	size_t errors = 0;
-	const char *bucket = d->backup_bucket, *prefix = d->backup_prefix, *v;
-	if (bucket && *bucket) {
-		size_t n = strlen(bucket);
-		bool ok = n >= 3 && n <= 223 && only_chars(bucket, "._-") && (isdigit((unsigned char)bucket[0]) || islower((unsigned char)bucket[0])) &&
-			  (isdigit((unsigned char)bucket[n - 1]) || islower((unsigned char)bucket[n - 1]));
-		for (size_t i = 0; i < n && ok; i++)
-			ok = !isupper((unsigned char)bucket[i]);
-		if (!ok)
-			ERR("--backup-bucket must be 3 to 223 lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit, got '%s'", bucket);
-	}
-	if (prefix && !only_chars(prefix, "._/-"))
-		ERR("--backup-prefix may hold only letters, digits, '.', '_', '/' and '-', got '%s'", prefix);
-	if ((v = d->backup_schedule) && !model_cron_valid(v))
-		ERR("--backup-schedule must be a five-field cron expression such as \"0 3 * * *\" (or @daily, @hourly…), got '%s'", v);
-	if (d->backup_provider == BACKUP_S3 && (v = d->backup_s3_endpoint) && *v && !model_url_is_http(v))
-		ERR("--backup-s3-endpoint must be an http:// or https:// URL with a host, got '%s'", v);
-	if (d->backup_provider == BACKUP_AZURE && (v = d->backup_azure_account) && *v) {
-		size_t n = strlen(v);
-		bool ok = n >= 3 && n <= 24 && only_chars(v, "");
-		for (size_t i = 0; i < n && ok; i++)
-			ok = !isupper((unsigned char)v[i]);
-		if (!ok)
-			ERR("--backup-azure-account must be 3 to 24 lower-case letters and digits (an Azure storage account name), got '%s'", v);
+	for (size_t i = FLD_BACKUP; i < FLD_COUNT; i++) {
+		const struct field *f = &model_fields[i];
+		const char *v = f->type == F_STRING ? str_of(d, f) : NULL, *why;
+		if (v && *v && model_field_relevant(d, f) && (why = model_backup_shape((enum field_id)i, v)))
+			ERR("--%s must be %s, got '%s'", f->flag, why, v);
 	}
 	bool secret = d->backup_credentials_secret && *d->backup_credentials_secret;
-	if (secret && (strlen(d->backup_credentials_secret) > 253 || !valid_hostname(d->backup_credentials_secret)))
-		ERR("--backup-credentials-secret must be a Secret name (lower-case letters, digits, '-' and '.'), got '%s'", d->backup_credentials_secret);
 	if (!secret && d->backup_workload_identity != 1)
 		ERR("missing --backup-credentials-secret (required for --backup unless --backup-workload-identity: the backup jobs need the object-store credentials)");
 	if (!secret && d->backup_provider == BACKUP_GCS && model_has_stores(d) && model_vector_bundled(d) && d->vector == VB_MONGODB)

@@ -240,6 +240,9 @@ size_t model_load_toml(struct deployment *d, const char *text, const char *path,
 
 /* Backups are on (Kubernetes target, --backup). */
 bool model_backup_on(const struct deployment *d);
+/* What a backup answer must be ("a five-field cron expression…"), or NULL when v fits (the
+ * chart's schema patterns; empty optional answers fit). Static text. */
+const char *model_backup_shape(enum field_id id, const char *v);
 /* Whether text is a five-field cron expression (or @daily…) as the chart's schema accepts. */
 bool model_cron_valid(const char *text);
 /* Seconds between two runs of a cron schedule for the simple forms (@hourly/@daily/@weekly,
