@@ -1237,11 +1237,16 @@ static void build_backup(const struct deployment *d, const struct overrides *o, 
 		snprintf(c->password, sizeof(c->password), "%s", key ? key : "");
 		snprintf(c->token, sizeof(c->token), "%s", tok ? tok : "");
 		const char *ep = env_endpoint ? env_endpoint : d->backup_s3_endpoint && *d->backup_s3_endpoint ? d->backup_s3_endpoint : NULL;
-		if (ep) /* S3-compatible: path-style */
+		if (ep) { /* S3-compatible: path-style */
 			snprintf(base, sizeof(base), "%.*s", (int)(strlen(ep) - (ep[strlen(ep) - 1] == '/')), ep);
-		else
+			snprintf(c->url, sizeof(c->url), "%.700s/%.250s", base, c->bucket);
+		} else if (!strchr(c->bucket, '.')) { /* AWS: virtual-hosted style */
 			snprintf(base, sizeof(base), "https://s3.%s.amazonaws.com", c->region);
-		snprintf(c->url, sizeof(c->url), "%.700s/%.250s", base, c->bucket);
+			snprintf(c->url, sizeof(c->url), "https://%.250s.s3.%.63s.amazonaws.com/", c->bucket, c->region);
+		} else { /* a dotted name does not match the wildcard certificate: path-style */
+			snprintf(base, sizeof(base), "https://s3.%s.amazonaws.com", c->region);
+			snprintf(c->url, sizeof(c->url), "%.700s/%.250s", base, c->bucket);
+		}
 		if (!*c->user || !*c->password)
 			skip = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to list the bucket";
 		break;

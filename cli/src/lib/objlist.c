@@ -114,8 +114,11 @@ static int parse_xml(const char *buf, size_t len, struct objlist_page *page, boo
 		if (!strcmp(trunc, "true"))
 			element(root, end, "NextContinuationToken", tok, sizeof(tok));
 	}
-	if (strlen(tok) < sizeof(page->next))
-		snprintf(page->next, sizeof(page->next), "%s", tok);
+	size_t tl = strlen(tok);
+	if (tl < sizeof(page->next)) {
+		memcpy(page->next, tok, tl);
+		page->next[tl] = '\0';
+	}
 	return 0;
 }
 
