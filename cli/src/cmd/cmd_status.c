@@ -815,7 +815,7 @@ static void probe_backup(struct run *r, struct component *c)
 		long code = http_get(r, c, url, body, &x);
 		if (!code)
 			goto out; /* the result is set */
-		objlist_parse(fmt, body->buf, body->len, page);
+		int parsed = objlist_parse(fmt, body->buf, body->len, page); /* an error reply fills its code */
 		if (code < 200 || code > 299) {
 			char why[600] = "";
 			if (*page->error_code || *page->error_message)
@@ -829,7 +829,7 @@ static void probe_backup(struct run *r, struct component *c)
 				   code, why, hint);
 			goto out;
 		}
-		if (body->len == 0 || objlist_parse(fmt, body->buf, body->len, page) < 0) {
+		if (parsed < 0) {
 			set_result(c, ST_PROTOCOL, "HTTP %ld but not a bucket listing", code);
 			goto out;
 		}
