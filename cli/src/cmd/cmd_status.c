@@ -1397,6 +1397,13 @@ static json_t *component_json(const struct component *c)
 			      state_names[c->state], "required", c->required, "detail", c->detail);
 	if (o && c->state != ST_SKIPPED) /* whole milliseconds: no 17-digit noise */
 		json_object_set_new(o, "latency_ms", json_integer((json_int_t)llround(c->latency_ms)));
+	return o;
+}
+
+/* A component's JSON with what its kind adds (the backup's age in seconds, when known). */
+static json_t *result_json(const struct component *c)
+{
+	json_t *o = component_json(c);
 	if (o && c->kind == K_BACKUP && c->age_s >= 0)
 		json_object_set_new(o, "backup_age_seconds", json_integer((json_int_t)c->age_s));
 	return o;
@@ -1406,7 +1413,7 @@ static void print_json(const struct component *cs, size_t n)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++)
-		json_array_append_new(arr, component_json(&cs[i]));
+		json_array_append_new(arr, result_json(&cs[i]));
 	json_print_release(stdout, arr, false);
 }
 
@@ -1414,7 +1421,7 @@ static void print_json(const struct component *cs, size_t n)
 static void emit(const struct component *c, bool json, bool color, unsigned round)
 {
 	if (json) {
-		json_t *o = component_json(c);
+		json_t *o = result_json(c);
 		if (o)
 			json_object_set_new(o, "round", json_integer(round));
 		json_print_release(stdout, o, true);
