@@ -168,8 +168,9 @@ tap_suite "validate" cli/tests/validate_test.py
 tap_suite "validate-helm" cli/tests/validate_helm_test.py
 counts
 
-suite "aeterna status (real PostgreSQL and Redis on loopback, HTTP stubs, black holes, closed ports)"
+suite "aeterna status (real PostgreSQL and Redis on loopback, HTTP stubs, black holes, closed ports; backups in moto S3, Azurite, fake-gcs-server)"
 tap_suite "status" cli/tests/status_test.py
+tap_suite "status-backup" cli/tests/status_backup_test.py
 counts
 
 suite "backups (the chart's scripts: real PostgreSQL, rclone, moto S3, Azurite, fake-gcs-server; Qdrant/Weaviate API stubs)"

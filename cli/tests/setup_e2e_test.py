@@ -10,6 +10,11 @@
    - opencode.json has the flat V1 `mcp.aeterna` remote entry.
 2. Every one of them renders with helm 3 and helm 4 (Kubernetes 1.35) and the manifests pass
    kubeconform -strict (run once over all of them at the end).
+3. Backups (--backup) to s3 with an endpoint, gcs, azure and with workload identity, beside a
+   bundled Weaviate (whose backup module setup configures) or MongoDB: `aeterna validate` accepts
+   what setup wrote and the backup CronJobs render. Each bad backup answer (no bucket, no
+   credentials, azure without an account, a bad schedule, retention 0, an unknown provider) is
+   refused with exit 2, a sentence naming the flag, and nothing written.
 Prints TAP lines ("ok N - ..." / "not ok N - ...").
 """
 import concurrent.futures
@@ -90,21 +95,46 @@ MODES = {
 }
 
 
+BACKUPS = {
+    "backup-s3-endpoint": ["--backup", "--backup-bucket", "aeterna-backups", "--backup-s3-region", "eu-west-1",
+                           "--backup-s3-endpoint", "https://minio.storage.svc.cluster.local:9000",
+                           "--backup-credentials-secret", "backup-s3"],
+    "backup-s3-workload-identity": ["--backup", "--backup-bucket", "aeterna-backups", "--backup-workload-identity",
+                                    "--backup-schedule", "15 */6 * * *", "--backup-retention-days", "7"],
+    "backup-gcs": ["--backup", "--backup-provider", "gcs", "--backup-bucket", "aeterna-backups",
+                   "--backup-prefix", "prod/aeterna", "--backup-credentials-secret", "backup-gcs",
+                   "--backup-schedule", "@daily", "--no-backup-verify"],
+    "backup-azure": ["--backup", "--backup-provider", "azure", "--backup-bucket", "aeterna",
+                     "--backup-azure-account", "aeternabackups", "--backup-credentials-secret", "backup-azure"],
+}
+# (backup, vector, postgres): each destination beside a store whose backup the chart wires to it.
+BACKUP_COMBOS = [("backup-s3-endpoint", "weaviate-bundled", "cloudnativepg"),
+                 ("backup-s3-workload-identity", "qdrant-external", "external"),
+                 ("backup-gcs", "mongodb-bundled", "cloudnativepg"),
+                 ("backup-gcs", "weaviate-bundled", "external"),
+                 ("backup-azure", "weaviate-bundled", "external"),
+                 ("backup-azure", "qdrant-bundled", "cloudnativepg")]
+
+
 def combinations():
     for mode in MODES:
         if mode == "remote":
             for cache, pg in itertools.product(CACHES, POSTGRES):
-                yield (mode, None, cache, pg, None, None)
+                yield (mode, None, cache, pg, None, None, None)
             continue
         for vector, cache, pg, opal, llm in itertools.product(VECTORS, CACHES, POSTGRES, OPAL, LLMS):
-            yield (mode, vector, cache, pg, opal, llm)
+            yield (mode, vector, cache, pg, opal, llm, None)
+    for backup, vector, pg in BACKUP_COMBOS:
+        yield ("local", vector, "dragonfly", pg, "no-opal", "none", backup)
 
 
 def args_for(combo, files):
-    mode, vector, cache, pg, opal, llm = combo
+    mode, vector, cache, pg, opal, llm, backup = combo
     args = MODES[mode] + CACHES[cache] + POSTGRES[pg]
     if vector:
         args += VECTORS[vector] + OPAL[opal] + LLMS[llm]
+    if backup:
+        args += BACKUPS[backup]
     return [files.get(a, a) for a in args]
 
 
@@ -234,7 +264,11 @@ def check_files(out, combo):
     problems += check_compose_stack(compose, combo, dotenv)
     with open(os.path.join(out, ".aeterna", "config.toml"), "rb") as f:
         cfg = tomllib.load(f)
-    mode, vector, cache, pg, _opal, llm = combo
+    mode, vector, cache, pg, _opal, llm, backup = combo
+    if backup:
+        problems += check_backup(out, combo, cfg, values)
+    elif "backup" in values or "backup" in cfg:
+        problems.append("backup written without --backup")
     if cfg["setup"]["mode"] != mode or cfg["cache"]["kind"] != cache or cfg["postgresql"]["kind"] != pg:
         problems.append(f"config.toml does not hold the answers: {cfg}")
     if vector and cfg["vector"]["backend"] != vector.split("-bundled")[0].split("-external")[0]:
@@ -258,6 +292,76 @@ def check_files(out, combo):
             if secret in text and mode_of.get(path, 0o600) != 0o600:
                 problems.append(f"{path} holds a secret but is mode {oct(mode_of[path])}")
     return problems
+
+
+def check_backup(out, combo, cfg, values):
+    """config.toml and values.yaml hold the backup answers, and `aeterna validate` accepts them."""
+    problems = []
+    backup, vector = combo[6], combo[1]
+    given = BACKUPS[backup]
+    flag = lambda name, default=None: given[given.index(name) + 1] if name in given else default  # noqa: E731
+    b = values.get("backup") or {}
+    dest = b.get("destination") or {}
+    want = (True, flag("--backup-provider", "s3"), flag("--backup-bucket"), flag("--backup-prefix", "aeterna"),
+            flag("--backup-schedule", "0 3 * * *"), int(flag("--backup-retention-days", 30)),
+            "--no-backup-verify" not in given)
+    got = (b.get("enabled"), dest.get("provider"), dest.get("bucket"), dest.get("prefix"), b.get("schedule"),
+           b.get("retentionDays"), (b.get("verify") or {}).get("enabled"))
+    if got != want:
+        problems.append(f"values.yaml backup {got}, expected {want}")
+    creds = b.get("credentials") or {}
+    if (creds.get("existingSecret"), creds.get("workloadIdentity")) != (
+            flag("--backup-credentials-secret"), "--backup-workload-identity" in given):
+        problems.append(f"values.yaml backup.credentials {creds}")
+    if cfg.get("backup", {}).get("bucket") != flag("--backup-bucket"):
+        problems.append(f"config.toml backup {cfg.get('backup')}")
+    if vector == "weaviate-bundled":
+        mod = ((values.get("weaviate") or {}).get("backups") or {}).get(want[1]) or {}
+        env = mod.get("envconfig") or {}
+        if not mod.get("enabled") or flag("--backup-bucket") not in env.values() or \
+                f"{want[3]}/weaviate" not in env.values():
+            problems.append(f"weaviate.backups.{want[1]}: {mod}")
+    r = subprocess.run([BIN, "validate", "-f", os.path.join(out, "values.yaml"), "--config",
+                        os.path.join(out, ".aeterna", "config.toml"), *CLUSTER_APIS],
+                       capture_output=True, text=True)
+    if r.returncode:
+        problems.append(f"aeterna validate exited {r.returncode}: {(r.stdout + r.stderr).strip()[:400]}")
+    return problems
+
+
+# Bad backup answers: (name, extra flags, text the one sentence must hold). Beside a valid base.
+BAD_BACKUPS = [
+    ("no bucket", ["--backup", "--backup-credentials-secret", "s"], "missing --backup-bucket"),
+    ("no credentials", ["--backup", "--backup-bucket", "aeterna-backups"], "missing --backup-credentials-secret"),
+    ("azure without an account", ["--backup", "--backup-provider", "azure", "--backup-bucket", "aeterna-backups",
+                                  "--backup-credentials-secret", "s"], "missing --backup-azure-account"),
+    ("bad schedule", ["--backup", "--backup-bucket", "aeterna-backups", "--backup-credentials-secret", "s",
+                      "--backup-schedule", "every day"], "--backup-schedule must be a five-field cron expression"),
+    ("retention 0", ["--backup", "--backup-bucket", "aeterna-backups", "--backup-credentials-secret", "s",
+                     "--backup-retention-days", "0"], "--backup-retention-days must be a whole number from 1"),
+    ("unknown provider", ["--backup", "--backup-provider", "ftp", "--backup-bucket", "aeterna-backups",
+                          "--backup-credentials-secret", "s"], "--backup-provider must be one of s3, gcs, azure"),
+    ("s3 endpoint not a URL", ["--backup", "--backup-bucket", "aeterna-backups", "--backup-credentials-secret", "s",
+                               "--backup-s3-endpoint", "minio:9000"], "--backup-s3-endpoint must be an http://"),
+    ("bundled MongoDB to gcs by workload identity", ["--vector-backend", "mongodb", "--backup", "--backup-provider",
+                                                     "gcs", "--backup-bucket", "aeterna-backups",
+                                                     "--backup-workload-identity"], "--backup-credentials-secret"),
+]
+
+
+def bad_backup(args, expect):
+    with tempfile.TemporaryDirectory() as out:
+        r = subprocess.run([BIN, "setup", "--non-interactive", "-o", out, "--target", "kubernetes", *args],
+                           capture_output=True, text=True, cwd=out, timeout=60)
+        problems = []
+        if r.returncode != 2:
+            problems.append(f"exit {r.returncode}, expected 2")
+        lines = [line for line in r.stderr.splitlines() if line.strip()]
+        if len(lines) != 1 or expect not in lines[0]:
+            problems.append(f"expected one sentence with {expect!r}, got {r.stderr.strip()!r}")
+        if os.listdir(out):
+            problems.append(f"wrote {sorted(os.listdir(out))}")
+        return problems
 
 
 KUBECONFORM = [os.path.join(TOOLS, "kubeconform"), "-strict",
@@ -291,6 +395,11 @@ def run_one(index, combo, files, manifests):
         problems = check_files(out, combo)
         if not problems:
             problems += render(out, manifests, index)
+        if not problems and combo[6]:
+            for helm in ("helm3", "helm4"):
+                with open(os.path.join(manifests, f"{index}-{helm}.yaml"), encoding="utf-8") as f:
+                    if "name: aeterna-backup-postgresql\n" not in f.read():
+                        problems.append(f"{helm} template: no backup CronJob aeterna-backup-postgresql")
         return index, combo, problems
 
 
@@ -345,7 +454,18 @@ def main():
                     print(f"#   {p}")
             else:
                 print(f"ok {n} - setup {name} (schema, compose, toml, opencode; helm 3 + helm 4; kubeconform)")
-        print(f"# {len(results) - failed} passed, {failed} failed")
+        n = len(results)
+        for name, args, expect in BAD_BACKUPS:
+            n += 1
+            problems = bad_backup(args, expect)
+            if problems:
+                failed += 1
+                print(f"not ok {n} - setup refuses a bad backup answer: {name}")
+                for p in problems:
+                    print(f"#   {p}")
+            else:
+                print(f"ok {n} - setup refuses a bad backup answer: {name} (exit 2, one sentence naming the flag, nothing written)")
+        print(f"# {n - failed} passed, {failed} failed")
         return 1 if failed else 0
 
 

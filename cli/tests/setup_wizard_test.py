@@ -247,14 +247,57 @@ def kubernetes_advanced_options():
         s.answer("HorizontalPodAutoscaler?", "y")
         s.answer("PodDisruptionBudget?", "y")
         s.answer("Knowledge repository", list("https://github.com/acme/knowledge.git") + [ENTER])
+        s.answer("Back up the data to object storage?", ENTER)  # default: no
         s.answer("What now?", ENTER)  # the review: write the files
         assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
         values = read(os.path.join(d, "values.yaml"))
+        assert "\nbackup:" not in values
+        assert toml(d)["backup"] == {"enabled": False}
         assert 'knowledgeRepo:\n    url: "https://github.com/acme/knowledge.git"' in values
         assert 'secretName: "memory-example-com-tls"' in values
         for key in ("metrics:\n  serviceMonitor:\n    enabled: true", "networkPolicy:\n  enabled: true",
                     "autoscaling:\n  enabled: true", "podDisruptionBudget:\n  enabled: true"):
             assert key in values, key
+
+
+@case
+def kubernetes_backup_questions():
+    """The backup questions inside the advanced options: S3 with an endpoint, a bad bucket and a
+    bad schedule refused with a sentence naming the question, a Secret for the credentials."""
+    with tempfile.TemporaryDirectory() as d:
+        s = Session("-o", d, "--target", "kubernetes", "--mode", "local", "--vector-backend", "weaviate",
+                    "--vector-deployment", "bundled", "--cache", "dragonfly", "--postgres", "cloudnativepg",
+                    "--no-opal", "--llm", "none", "--no-opencode", "--no-ingress", "--no-service-monitor",
+                    "--no-network-policy", "--no-hpa", "--no-pdb")
+        s.answer("Configure advanced Kubernetes options", "y")
+        s.answer("Back up the data to object storage?", "y")
+        s.answer("Object store", ENTER)  # S3, the first choice
+        s.answer("Bucket (must exist)", list("B") + [ENTER])
+        s.expect("Bucket (must exist) must be 3 to 223 lower-case letters")
+        s.send([BACKSPACE] + list("aeterna-backups") + [ENTER])
+        s.answer("Folder inside it", [BACKSPACE] * 7 + list("prod") + [ENTER])
+        s.answer("S3 region", list("eu-west-1") + [ENTER])
+        s.answer("S3-compatible endpoint URL", list("http://minio.storage:9000") + [ENTER])
+        s.answer("Use the cloud's workload identity instead of a Secret?", ENTER)  # default: no
+        s.answer("Existing Secret with the object-store credentials", list("backup-s3") + [ENTER])
+        s.answer("Schedule (five-field cron, UTC)", [BACKSPACE] * 9 + list("daily") + [ENTER])
+        s.expect("Schedule (five-field cron, UTC) must be a five-field cron expression")
+        s.send([BACKSPACE] * 5 + list("15 */6 * * *") + [ENTER])
+        s.answer("Days to keep backups", [BACKSPACE] * 2 + list("7") + [ENTER])
+        s.answer("Restore-test the newest PostgreSQL backup every day?", ENTER)  # default: yes
+        s.answer("What now?", ENTER)
+        assert s.wait() == 0, ANSI.sub("", s.out)[-600:]
+        assert toml(d)["backup"] == {
+            "enabled": True, "provider": "s3", "bucket": "aeterna-backups", "prefix": "prod",
+            "s3_region": "eu-west-1", "s3_endpoint": "http://minio.storage:9000",
+            "credentials_secret": "backup-s3", "workload_identity": False, "schedule": "15 */6 * * *",
+            "retention_days": 7, "verify": True}
+        values = read(os.path.join(d, "values.yaml"))
+        for text in ('\nbackup:\n  enabled: true\n  schedule: "15 */6 * * *"\n  retentionDays: 7\n',
+                     'bucket: "aeterna-backups"', 'endpoint: "http://minio.storage:9000"',
+                     'existingSecret: "backup-s3"', "verify:\n    enabled: true",
+                     'BACKUP_S3_PATH: "prod/weaviate"', 'BACKUP_S3_USE_SSL: "false"'):
+            assert text in values, text
 
 
 BASE = ["--target", "kubernetes", "--mode", "local", "--cache", "dragonfly", "--postgres", "cloudnativepg",

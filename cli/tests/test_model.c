@@ -9,6 +9,7 @@
 
 #include "generate.h"
 #include "model.h"
+#include "objlist.h"
 
 static void set(struct deployment *d, const char *flag, const char *value)
 {
@@ -235,6 +236,105 @@ static void test_mcp_url(void **state)
 	model_free(&d);
 }
 
+/* Backups: what the flags accept, the schedule's interval status derives its threshold from,
+ * and the listing pages status reads (objlist.c, kept with the model it serves). */
+static void test_backup_answers(void **state)
+{
+	(void)state;
+	assert_true(model_cron_valid("0 3 * * *"));
+	assert_true(model_cron_valid("15 */6 * * *"));
+	assert_true(model_cron_valid("0 3 * * Mon-Fri"));
+	assert_true(model_cron_valid("@daily"));
+	assert_false(model_cron_valid("0 3 * *"));
+	assert_false(model_cron_valid("0 3 * * * *"));
+	assert_false(model_cron_valid("every day"));
+	assert_false(model_cron_valid("0  3 * * *"));
+	assert_false(model_cron_valid(""));
+	assert_int_equal(model_cron_interval("0 3 * * *"), 86400);
+	assert_int_equal(model_cron_interval("@hourly"), 3600);
+	assert_int_equal(model_cron_interval("5 * * * *"), 3600);
+	assert_int_equal(model_cron_interval("15 */6 * * *"), 6 * 3600);
+	assert_int_equal(model_cron_interval("0 2 * * 0"), 7 * 86400);
+	assert_int_equal(model_cron_interval("0 2 1 * *"), 0); /* monthly: not a form status reads */
+	assert_int_equal(model_cron_interval("0 1,13 * * *"), 0);
+
+	struct deployment d;
+	model_init(&d);
+	set(&d, "target", "kubernetes");
+	set(&d, "backup", "true");
+	set(&d, "backup-bucket", "aeterna-backups");
+	set(&d, "backup-credentials-secret", "backup-s3");
+	assert_int_equal(model_apply_defaults(&d, NULL), 0);
+	assert_string_equal(d.backup_schedule, "0 3 * * *");
+	assert_string_equal(d.backup_prefix, "aeterna");
+	assert_int_equal(d.backup_retention_days, 30);
+	assert_int_equal(d.backup_verify, 1);
+	struct diag_list diags = {0};
+	assert_int_equal(model_check(&d, &diags, "flags"), 0);
+	set(&d, "backup-schedule", "daily");
+	set(&d, "backup-provider", "azure");
+	assert_int_equal(model_check(&d, &diags, "flags"), 2);
+	assert_non_null(strstr(diags.items[0].message, "--backup-azure-account"));
+	assert_non_null(strstr(diags.items[1].message, "--backup-schedule must be a five-field cron expression"));
+	diag_list_free(&diags);
+	model_free(&d);
+}
+
+static void test_backup_listing_pages(void **state)
+{
+	(void)state;
+	static const char s3[] =
+		"<?xml version=\"1.0\"?><ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Name>b</Name>"
+		"<Prefix>aeterna/</Prefix><KeyCount>3</KeyCount><IsTruncated>true</IsTruncated>"
+		"<Contents><Key>aeterna/postgresql/1/a.dump</Key><LastModified>2026-05-04T03:00:01.000Z</LastModified></Contents>"
+		"<Contents><Key>aeterna/qdrant/2/c&amp;d.snapshot</Key><LastModified>2026-05-05T03:00:01.000Z</LastModified></Contents>"
+		"<Contents><Key>aeterna/folder/</Key><LastModified>2026-06-05T03:00:01.000Z</LastModified></Contents>"
+		"<NextContinuationToken>1/abc+=</NextContinuationToken></ListBucketResult>";
+	struct objlist_page page;
+	assert_int_equal(objlist_parse(OBJLIST_S3, s3, sizeof(s3) - 1, &page), 0);
+	assert_int_equal(page.count, 2);
+	assert_string_equal(page.newest_key, "aeterna/qdrant/2/c&d.snapshot");
+	assert_int_equal(page.newest, objlist_time("2026-05-05T03:00:01Z"));
+	assert_string_equal(page.next, "1/abc+=");
+	/* cut anywhere, the page never reads past its end */
+	for (size_t n = 0; n < sizeof(s3) - 1; n++)
+		objlist_parse(OBJLIST_S3, s3, n, &page);
+
+	static const char az[] =
+		"<EnumerationResults ContainerName=\"c\"><Blobs><Blob><Name>aeterna/x.dump</Name><Properties>"
+		"<Last-Modified>Mon, 04 May 2026 03:00:01 GMT</Last-Modified></Properties></Blob></Blobs><NextMarker/></EnumerationResults>";
+	assert_int_equal(objlist_parse(OBJLIST_AZURE, az, sizeof(az) - 1, &page), 0);
+	assert_int_equal(page.count, 1);
+	assert_int_equal(page.newest, objlist_time("2026-05-04T03:00:01Z"));
+	assert_string_equal(page.next, "");
+
+	static const char gcs[] = "{\"items\":[{\"name\":\"p/a\",\"updated\":\"2026-05-04T05:00:01.5+02:00\"}],\"nextPageToken\":\"t\"}";
+	assert_int_equal(objlist_parse(OBJLIST_GCS, gcs, sizeof(gcs) - 1, &page), 0);
+	assert_int_equal(page.newest, objlist_time("2026-05-04T03:00:01Z"));
+	assert_string_equal(page.next, "t");
+
+	static const char err[] = "<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+	assert_int_equal(objlist_parse(OBJLIST_S3, err, sizeof(err) - 1, &page), -1);
+	assert_string_equal(page.error_code, "AccessDenied");
+	assert_string_equal(page.error_message, "Access Denied");
+	static const char gerr[] = "{\"error\":{\"code\":403,\"message\":\"no\",\"errors\":[{\"reason\":\"forbidden\"}]}}";
+	assert_int_equal(objlist_parse(OBJLIST_GCS, gerr, sizeof(gerr) - 1, &page), -1);
+	assert_string_equal(page.error_code, "forbidden");
+
+	assert_int_equal(objlist_time("1970-01-01T00:00:00Z"), 0);
+	assert_int_equal(objlist_time("Thu, 01 Jan 1970 00:01:00 GMT"), 60);
+	assert_int_equal(objlist_time("2026-13-01T00:00:00Z"), -1);
+	assert_int_equal(objlist_time("Thu, 01 Foo 1970 00:01:00 GMT"), -1);
+	assert_int_equal(objlist_time("yesterday"), -1);
+
+	char q[32] = "p=";
+	assert_int_equal(objlist_query_escape(q, sizeof(q), "a/b c+~"), 0);
+	assert_string_equal(q, "p=a%2Fb%20c%2B~");
+	char small[8] = "x=";
+	assert_int_equal(objlist_query_escape(small, sizeof(small), "////"), -1);
+	assert_string_equal(small, "x=");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -247,6 +347,8 @@ int main(void)
 		cmocka_unit_test(test_url_shapes),
 		cmocka_unit_test(test_copy_is_deep),
 		cmocka_unit_test(test_mcp_url),
+		cmocka_unit_test(test_backup_answers),
+		cmocka_unit_test(test_backup_listing_pages),
 	};
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
 }

@@ -35,13 +35,17 @@
 #include "json_out.h"
 #include "model.h"
 #include "netlibs.h"
+#include "objlist.h"
 #include "status_proto.h"
 #include "strbuf.h"
 
-enum state { ST_UP, ST_DOWN, ST_TIMEOUT, ST_REFUSED, ST_PROTOCOL, ST_SKIPPED };
-static const char *const state_names[] = { "up", "down", "timeout", "refused", "protocol error", "not checked" };
+enum state { ST_UP, ST_DOWN, ST_TIMEOUT, ST_REFUSED, ST_PROTOCOL, ST_SKIPPED, ST_STALE };
+static const char *const state_names[] = { "up", "down", "timeout", "refused", "protocol error", "not checked", "stale" };
 
-enum kind { K_HTTP, K_POSTGRES, K_REDIS, K_TCP };
+enum kind { K_HTTP, K_POSTGRES, K_REDIS, K_TCP, K_BACKUP };
+
+/* Pages of a bucket listing read at most (100 objects each for S3/Azure, 50 for GCS). */
+enum { BACKUP_PAGES = 40 };
 
 /* The most any reply may take: HTTP bodies, Redis replies, PostgreSQL's bytes in all. */
 enum { REPLY_LIMIT = 64 * 1024, PG_REPLY_LIMIT = 1024 * 1024 };
@@ -56,6 +60,12 @@ struct component {
 	char host[256];
 	int port;
 	char user[128], password[256], database[128]; /* password: used, never printed */
+	/* K_BACKUP: the listing; url is the listing URL without its query. user/password: the S3
+	 * access key pair; token: the S3 session token, GCS bearer token or Azure SAS (never printed). */
+	int provider;            /* enum backup_provider */
+	char bucket[256], prefix[512], region[64], token[2048];
+	long long max_age_s;     /* older than this: stale */
+	long long age_s;         /* result: the newest backup's age, -1 when unknown */
 	/* results */
 	enum state state;
 	double latency_ms;
@@ -104,6 +114,9 @@ static const struct cli_opt status_opts[] = {
 	{ "vector-url", 0, CLI_ARG_TEXT, "URL", NULL, "Overrides", "the vector store", 0, 6 },
 	{ "opal-url", 0, CLI_ARG_TEXT, "URL", NULL, "Overrides",
 	  "the OPAL server (default http://localhost:7002 when OPAL is on)", 0, 7 },
+	{ "backup-max-age", 0, CLI_ARG_NUMBER, "SECONDS", NULL, "Overrides",
+	  "how old the newest backup may be before it is reported stale (default: 1.5 x the interval of backup.schedule; "
+	  "36 h when the schedule is not an hourly, every-N-hours, daily or weekly form)", 0, 8 },
 	{ "help", 'h', CLI_ARG_NONE, NULL, NULL, NULL, "show this help", 0, 'h' },
 };
 
@@ -111,11 +124,16 @@ static const char status_description[] =
 	"Checks every component the configuration names, all at once: the Aeterna server (/health, "
 	"/ready), PostgreSQL (SELECT 1, version, extensions), the Redis-compatible cache (PING, AUTH when "
 	"a password is set, INFO server), the vector store (Qdrant /readyz, Weaviate ready, MongoDB "
-	"reachability), the OPAL server (/healthcheck) and the central server. Each check ends by the "
+	"reachability), the OPAL server (/healthcheck), the central server and, with backups on (Kubernetes), "
+	"the backup bucket: it lists <bucket>/<prefix>/ (S3 ListObjectsV2 signed with SigV4, GCS JSON API, Azure "
+	"List Blobs; path-style for an S3 endpoint) and reports the newest object's age. Each check ends by the "
 	"deadline whatever the server does (name resolution, connection, TLS, authentication and reply "
 	"all count); replies are size-limited; results are printed as they arrive.\n\n"
 	"States: up, down, timeout (no answer by the deadline), refused (nothing listens), protocol error "
-	"(the answer is not the protocol expected, or is over its size limit).";
+	"(the answer is not the protocol expected, or is over its size limit), stale (the newest backup is older "
+	"than 1.5 x the interval of backup.schedule: hourly, every N hours, daily and weekly forms; 36 h otherwise; "
+	"--backup-max-age overrides), not checked (a managed service, or a backup bucket without credentials in "
+	"the environment).";
 
 const struct cli_doc status_doc = {
 	.name = "status",
@@ -126,8 +144,16 @@ const struct cli_doc status_doc = {
 	.nopts = sizeof(status_opts) / sizeof(status_opts[0]),
 	.environment = "PGPASSWORD\toverrides the stored PostgreSQL password\n"
 		       "AETERNA_CACHE_PASSWORD\toverrides the stored cache password\n"
+		       "AWS_ACCESS_KEY_ID\tS3 access key that lists the backup bucket (without it: not checked)\n"
+		       "AWS_SECRET_ACCESS_KEY\tits secret key (requests are signed with SigV4)\n"
+		       "AWS_SESSION_TOKEN\tthe session token of temporary S3 credentials\n"
+		       "AWS_REGION\tS3 region when the configuration names none (default us-east-1)\n"
+		       "GOOGLE_OAUTH_ACCESS_TOKEN\tbearer token that lists a gcs bucket (gcloud auth print-access-token)\n"
+		       "AZURE_STORAGE_SAS_TOKEN\tSAS token with list permission on the azure container\n"
+		       "AETERNA_BACKUP_ENDPOINT\tobject store to list instead (S3-compatible URL; GCS: the URL before /storage/v1; "
+		       "Azure: with the account, e.g. http://127.0.0.1:10000/devstoreaccount1)\n"
 		       "NO_COLOR\tno colour even on a terminal",
-	.exit_status = "0\tevery required component is up\n1\totherwise\n2\tusage error",
+	.exit_status = "0\tevery required component is up\n1\totherwise (a stale or missing backup included)\n2\tusage error",
 	.examples = "aeterna status --config deploy/.aeterna/config.toml --timeout 1000 --json\tone round as JSON\n"
 		    "aeterna status --server-url http://localhost:8080 --watch 5\tevery 5 seconds until Ctrl-C",
 };
@@ -529,7 +555,14 @@ static bool url_host_port(const char *url, char *host, size_t hlen, int *port)
 
 /* GET url by the deadline; returns the HTTP status, or 0 with the result set. The host name is
  * resolved here, by the deadline, and handed to libcurl (whose own lookup can outlive it). */
-static long http_get(struct run *r, struct component *c, const char *url, struct body *body)
+/* Extra request settings of a listing: headers, and the S3 signature (CURLOPT_AWS_SIGV4). */
+struct http_extra {
+	const char *headers[3];  /* "Name: value" or NULL (may hold a credential: never printed) */
+	const char *sigv4;       /* "aws:amz:<region>:s3", or NULL */
+	const char *user, *pass; /* the key pair SigV4 signs with */
+};
+
+static long http_get(struct run *r, struct component *c, const char *url, struct body *body, const struct http_extra *x)
 {
 	struct ae_error err;
 	const struct curl_api *api = netlib_curl(&err);
@@ -579,6 +612,19 @@ static long http_get(struct run *r, struct component *c, const char *url, struct
 	}
 	if (pinned)
 		api->easy_setopt(h, CURLOPT_RESOLVE, pinned);
+	struct curl_slist *headers = NULL;
+	for (size_t i = 0; x && i < sizeof(x->headers) / sizeof(x->headers[0]); i++) {
+		struct curl_slist *grown = x->headers[i] ? api->slist_append(headers, x->headers[i]) : headers;
+		if (grown)
+			headers = grown;
+	}
+	if (headers)
+		api->easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+	if (x && x->sigv4) {
+		api->easy_setopt(h, CURLOPT_AWS_SIGV4, x->sigv4);
+		api->easy_setopt(h, CURLOPT_USERNAME, x->user);
+		api->easy_setopt(h, CURLOPT_PASSWORD, x->pass);
+	}
 	body->len = 0;
 	body->too_big = false;
 	char ebuf[CURL_ERROR_SIZE] = "";
@@ -623,6 +669,7 @@ static long http_get(struct run *r, struct component *c, const char *url, struct
 	}
 	api->easy_cleanup(h);
 	api->slist_free_all(pinned);
+	api->slist_free_all(headers);
 	return code;
 }
 
@@ -633,7 +680,7 @@ static void probe_http(struct run *r, struct component *c)
 		set_result(c, ST_DOWN, "out of memory");
 		return;
 	}
-	long code = http_get(r, c, c->url, body);
+	long code = http_get(r, c, c->url, body, NULL);
 	if (!code) {
 		/* the result is set */
 	} else if (code < 200 || code > 299) {
@@ -646,7 +693,7 @@ static void probe_http(struct run *r, struct component *c)
 			set_result(c, ST_UP, "version %s", ver);
 		if (*c->ready_url) {
 			struct component probe = *c;
-			long rcode = http_get(r, &probe, c->ready_url, body);
+			long rcode = http_get(r, &probe, c->ready_url, body, NULL);
 			char was[512];
 			snprintf(was, sizeof(was), "%s", c->detail);
 			if (rcode == 200) {
@@ -665,6 +712,155 @@ static void probe_http(struct run *r, struct component *c)
 		}
 	}
 	free(body);
+}
+
+/* --- backups: the newest object under <bucket>/<prefix>/ ------------------------------------ */
+
+/* "3 h", "2 d"…: an age in the unit that reads best. */
+static void age_text(char *out, size_t size, long long s)
+{
+	if (s < 120)
+		snprintf(out, size, "%lld s", s < 0 ? 0 : s);
+	else if (s < 120 * 60)
+		snprintf(out, size, "%lld min", s / 60);
+	else if (s < 48 * 3600)
+		snprintf(out, size, "%lld h", s / 3600);
+	else
+		snprintf(out, size, "%lld d", s / 86400);
+}
+
+/* The listing URL of one page: base + the query (names in SigV4's sorted order, values escaped). */
+static bool backup_page_url(const struct component *c, const char *next, char *url, size_t size)
+{
+	char prefix[600];
+	snprintf(prefix, sizeof(prefix), "%s%s", c->prefix, *c->prefix ? "/" : "");
+	snprintf(url, size, "%s?", c->url);
+	int bad = 0;
+	switch (c->provider) {
+	case BACKUP_S3:
+		if (*next) {
+			strncat(url, "continuation-token=", size - strlen(url) - 1);
+			bad |= objlist_query_escape(url, size, next);
+			strncat(url, "&", size - strlen(url) - 1);
+		}
+		strncat(url, "list-type=2&max-keys=100&prefix=", size - strlen(url) - 1);
+		bad |= objlist_query_escape(url, size, prefix);
+		break;
+	case BACKUP_GCS:
+		strncat(url, "maxResults=50&prefix=", size - strlen(url) - 1);
+		bad |= objlist_query_escape(url, size, prefix);
+		if (*next) {
+			strncat(url, "&pageToken=", size - strlen(url) - 1);
+			bad |= objlist_query_escape(url, size, next);
+		}
+		break;
+	default:
+		strncat(url, "restype=container&comp=list&maxresults=100&prefix=", size - strlen(url) - 1);
+		bad |= objlist_query_escape(url, size, prefix);
+		if (*next) {
+			strncat(url, "&marker=", size - strlen(url) - 1);
+			bad |= objlist_query_escape(url, size, next);
+		}
+		if (*c->token) {
+			strncat(url, "&", size - strlen(url) - 1);
+			strncat(url, c->token[0] == '?' ? c->token + 1 : c->token, size - strlen(url) - 1);
+		}
+	}
+	return !bad && strlen(url) + 1 < size;
+}
+
+static void probe_backup(struct run *r, struct component *c)
+{
+	struct body *body = malloc(sizeof(*body));
+	char *url = malloc(4096);
+	struct objlist_page *page = malloc(sizeof(*page));
+	if (!body || !url || !page) {
+		set_result(c, ST_DOWN, "out of memory");
+		goto out;
+	}
+	char sigv4[128], auth[2200], session[2200];
+	struct http_extra x = {0};
+	switch (c->provider) {
+	case BACKUP_S3:
+		snprintf(sigv4, sizeof(sigv4), "aws:amz:%s:s3", c->region);
+		x.sigv4 = sigv4;
+		x.user = c->user;
+		x.pass = c->password;
+		/* S3 requires the payload's hash; a GET has none */
+		x.headers[0] = "x-amz-content-sha256: e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+		if (*c->token) {
+			snprintf(session, sizeof(session), "x-amz-security-token: %s", c->token);
+			x.headers[1] = session;
+		}
+		break;
+	case BACKUP_GCS:
+		if (*c->token) {
+			snprintf(auth, sizeof(auth), "Authorization: Bearer %s", c->token);
+			x.headers[0] = auth;
+		}
+		break;
+	default:
+		x.headers[0] = "x-ms-version: 2021-08-06";
+	}
+	enum objlist_format fmt = c->provider == BACKUP_S3 ? OBJLIST_S3 : c->provider == BACKUP_GCS ? OBJLIST_GCS : OBJLIST_AZURE;
+	long long newest = -1;
+	size_t count = 0;
+	int pages = 0;
+	char newest_key[512] = "", next[1024] = "";
+	do {
+		if (!backup_page_url(c, next, url, 4096)) {
+			set_result(c, ST_PROTOCOL, "the listing's continuation token is too long");
+			goto out;
+		}
+		long code = http_get(r, c, url, body, &x);
+		if (!code)
+			goto out; /* the result is set */
+		int parsed = objlist_parse(fmt, body->buf, body->len, page); /* an error reply fills its code */
+		if (code < 200 || code > 299) {
+			char why[600] = "";
+			if (*page->error_code || *page->error_message)
+				snprintf(why, sizeof(why), ": %s%s%s", page->error_code, *page->error_code && *page->error_message ? ": " : "",
+					 page->error_message);
+			const char *hint = code == 401 || code == 403
+				? c->provider == BACKUP_S3 ? " (check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and the region)"
+				: c->provider == BACKUP_GCS ? " (check GOOGLE_OAUTH_ACCESS_TOKEN)" : " (check AZURE_STORAGE_SAS_TOKEN)"
+				: code == 404 ? " (no such bucket or container)" : "";
+			set_result(c, code == 401 || code == 403 || code == 404 ? ST_DOWN : ST_PROTOCOL, "cannot list the bucket: HTTP %ld%.500s%s",
+				   code, why, hint);
+			goto out;
+		}
+		if (parsed < 0) {
+			set_result(c, ST_PROTOCOL, "HTTP %ld but not a bucket listing", code);
+			goto out;
+		}
+		count += page->count;
+		if (page->newest > newest) {
+			newest = page->newest;
+			snprintf(newest_key, sizeof(newest_key), "%s", page->newest_key);
+		}
+		snprintf(next, sizeof(next), "%s", page->next);
+	} while (*next && ++pages < BACKUP_PAGES);
+	if (newest < 0) {
+		set_result(c, ST_DOWN, "no backup found under %s/%s%s", c->bucket, c->prefix, *c->prefix ? "/" : "");
+		goto out;
+	}
+	long long age = (long long)time(NULL) - newest;
+	c->age_s = age < 0 ? 0 : age;
+	/* the name below the prefix: postgresql/20260504-030000/aeterna.dump */
+	size_t pl = strlen(c->prefix);
+	const char *shown = pl && !strncmp(newest_key, c->prefix, pl) && newest_key[pl] == '/' ? newest_key + pl + 1 : newest_key;
+	char ago[32], limit[32];
+	age_text(ago, sizeof(ago), c->age_s);
+	age_text(limit, sizeof(limit), c->max_age_s);
+	const char *more = *next ? "+" : "";
+	if (c->age_s > c->max_age_s)
+		set_result(c, ST_STALE, "newest %s ago, older than %s (%.300s; %zu%s objects)", ago, limit, shown, count, more);
+	else
+		set_result(c, ST_UP, "newest %s ago (%.300s; %zu%s objects)", ago, shown, count, more);
+out:
+	free(body);
+	free(url);
+	free(page);
 }
 
 /* --- PostgreSQL: non-blocking libpq, every step polled against the deadline ------------------- */
@@ -946,8 +1142,10 @@ static void run_unref(struct run *r)
 	bool last = --r->refs == 0;
 	pthread_mutex_unlock(&r->mu);
 	if (last) {
-		for (size_t i = 0; i < r->n; i++)
+		for (size_t i = 0; i < r->n; i++) {
 			memset(r->cs[i].password, 0, sizeof(r->cs[i].password));
+			memset(r->cs[i].token, 0, sizeof(r->cs[i].token));
+		}
 		pthread_mutex_destroy(&r->mu);
 		pthread_cond_destroy(&r->cv);
 		free(r);
@@ -966,6 +1164,7 @@ static void *worker(void *arg)
 	case K_POSTGRES: probe_postgres(r, c); break;
 	case K_REDIS: probe_redis(r, c); break;
 	case K_TCP: probe_tcp(r, c); break;
+	case K_BACKUP: probe_backup(r, c); break;
 	}
 	pthread_mutex_lock(&r->mu);
 	c->latency_ms = now_ms() - t0;
@@ -982,6 +1181,7 @@ static void *worker(void *arg)
 struct overrides {
 	const char *server_url, *pg_host, *cache_host, *vector_url, *opal_url;
 	int pg_port, cache_port;
+	long long backup_max_age; /* seconds; 0: from the schedule */
 };
 
 static void split_host_port(const char *url, char *host, size_t hlen, int *port, int dflt)
@@ -1008,6 +1208,83 @@ static void join_url(char *out, size_t size, const char *base, const char *path)
 	while (stem > min && base[stem - 1] == '/')
 		stem--;
 	snprintf(out, size, "%.*s%s%s", (int)stem, base, path, base + n);
+}
+
+/* The backup listing: where, with which credentials (from the environment), and how old the
+ * newest object may be. Without credentials for S3 (or, for GCS and Azure, without a token and
+ * without an endpoint override) the bucket is not listed: reported as not checked. */
+static void build_backup(const struct deployment *d, const struct overrides *o, struct component *c)
+{
+	*c = (struct component){ .name = "backup", .kind = K_BACKUP, .required = true, .age_s = -1 };
+	c->provider = d->backup_provider;
+	snprintf(c->bucket, sizeof(c->bucket), "%s", d->backup_bucket ? d->backup_bucket : "");
+	snprintf(c->prefix, sizeof(c->prefix), "%s", d->backup_prefix ? d->backup_prefix : "");
+	while (*c->prefix && c->prefix[strlen(c->prefix) - 1] == '/')
+		c->prefix[strlen(c->prefix) - 1] = '\0';
+	long interval = model_cron_interval(d->backup_schedule);
+	c->max_age_s = o->backup_max_age ? o->backup_max_age : interval ? interval * 3 / 2 : 36 * 3600;
+	const char *env_endpoint = getenv("AETERNA_BACKUP_ENDPOINT");
+	if (env_endpoint && !*env_endpoint)
+		env_endpoint = NULL;
+	const char *skip = NULL;
+	char base[900];
+	switch (c->provider) {
+	case BACKUP_S3: {
+		const char *id = getenv("AWS_ACCESS_KEY_ID"), *key = getenv("AWS_SECRET_ACCESS_KEY"), *tok = getenv("AWS_SESSION_TOKEN");
+		const char *region = d->backup_s3_region && *d->backup_s3_region ? d->backup_s3_region : getenv("AWS_REGION");
+		snprintf(c->region, sizeof(c->region), "%s", region && *region ? region : "us-east-1");
+		snprintf(c->user, sizeof(c->user), "%s", id ? id : "");
+		snprintf(c->password, sizeof(c->password), "%s", key ? key : "");
+		snprintf(c->token, sizeof(c->token), "%s", tok ? tok : "");
+		const char *ep = env_endpoint ? env_endpoint : d->backup_s3_endpoint && *d->backup_s3_endpoint ? d->backup_s3_endpoint : NULL;
+		if (ep) { /* S3-compatible: path-style */
+			snprintf(base, sizeof(base), "%.*s", (int)(strlen(ep) - (ep[strlen(ep) - 1] == '/')), ep);
+			snprintf(c->url, sizeof(c->url), "%.700s/%.250s", base, c->bucket);
+		} else if (!strchr(c->bucket, '.')) { /* AWS: virtual-hosted style */
+			snprintf(base, sizeof(base), "https://s3.%s.amazonaws.com", c->region);
+			snprintf(c->url, sizeof(c->url), "https://%.250s.s3.%.63s.amazonaws.com/", c->bucket, c->region);
+		} else { /* a dotted name does not match the wildcard certificate: path-style */
+			snprintf(base, sizeof(base), "https://s3.%s.amazonaws.com", c->region);
+			snprintf(c->url, sizeof(c->url), "%.700s/%.250s", base, c->bucket);
+		}
+		if (!*c->user || !*c->password)
+			skip = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY to list the bucket";
+		break;
+	}
+	case BACKUP_GCS: {
+		const char *tok = getenv("GOOGLE_OAUTH_ACCESS_TOKEN");
+		snprintf(c->token, sizeof(c->token), "%s", tok ? tok : "");
+		const char *ep = env_endpoint ? env_endpoint : "https://storage.googleapis.com";
+		snprintf(base, sizeof(base), "%.*s", (int)(strlen(ep) - (ep[strlen(ep) - 1] == '/')), ep);
+		snprintf(c->url, sizeof(c->url), "%.700s/storage/v1/b/%.250s/o", base, c->bucket);
+		if (!*c->token && !env_endpoint)
+			skip = "set GOOGLE_OAUTH_ACCESS_TOKEN (e.g. from gcloud auth print-access-token) to list the bucket";
+		break;
+	}
+	default: {
+		const char *tok = getenv("AZURE_STORAGE_SAS_TOKEN");
+		snprintf(c->token, sizeof(c->token), "%s", tok ? tok : "");
+		if (env_endpoint)
+			snprintf(base, sizeof(base), "%.*s", (int)(strlen(env_endpoint) - (env_endpoint[strlen(env_endpoint) - 1] == '/')),
+				 env_endpoint);
+		else
+			snprintf(base, sizeof(base), "https://%s.blob.core.windows.net", d->backup_azure_account ? d->backup_azure_account : "");
+		snprintf(c->url, sizeof(c->url), "%.700s/%.250s", base, c->bucket);
+		if (!*c->token && !env_endpoint)
+			skip = "set AZURE_STORAGE_SAS_TOKEN (a SAS with list permission) to list the container";
+	}
+	}
+	char masked[900];
+	url_mask(masked, sizeof(masked), base);
+	snprintf(c->endpoint, sizeof(c->endpoint), "%.8s %.500s/%.250s/%.200s", model_choice(d, FLD_BACKUP_PROVIDER), masked, c->bucket, c->prefix);
+	if (skip) {
+		c->state = ST_SKIPPED;
+		c->required = false;
+		c->done = true;
+		snprintf(c->detail, sizeof(c->detail), "%s", skip);
+		memset(c->password, 0, sizeof(c->password));
+		memset(c->token, 0, sizeof(c->token));
+	}
 }
 
 static size_t build(const struct deployment *d, const struct overrides *o, struct component *cs)
@@ -1092,6 +1369,8 @@ static size_t build(const struct deployment *d, const struct overrides *o, struc
 		join_url(c->url, sizeof(c->url), url, "/healthcheck");
 		url_mask(c->endpoint, sizeof(c->endpoint), url);
 	}
+	if (model_backup_on(d))
+		build_backup(d, o, &cs[n++]);
 	return n;
 }
 
@@ -1121,11 +1400,20 @@ static json_t *component_json(const struct component *c)
 	return o;
 }
 
+/* A component's JSON with what its kind adds (the backup's age in seconds, when known). */
+static json_t *result_json(const struct component *c)
+{
+	json_t *o = component_json(c);
+	if (o && c->kind == K_BACKUP && c->age_s >= 0)
+		json_object_set_new(o, "backup_age_seconds", json_integer((json_int_t)c->age_s));
+	return o;
+}
+
 static void print_json(const struct component *cs, size_t n)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < n; i++)
-		json_array_append_new(arr, component_json(&cs[i]));
+		json_array_append_new(arr, result_json(&cs[i]));
 	json_print_release(stdout, arr, false);
 }
 
@@ -1133,7 +1421,7 @@ static void print_json(const struct component *cs, size_t n)
 static void emit(const struct component *c, bool json, bool color, unsigned round)
 {
 	if (json) {
-		json_t *o = component_json(c);
+		json_t *o = result_json(c);
 		if (o)
 			json_object_set_new(o, "round", json_integer(round));
 		json_print_release(stdout, o, true);
@@ -1239,6 +1527,7 @@ static int round_once(const struct deployment *d, const struct overrides *o, int
 		finished[i] = r->cs[i].done;
 		all[i] = finished[i] ? r->cs[i] : snap[i];
 		memset(all[i].password, 0, sizeof(all[i].password));
+		memset(all[i].token, 0, sizeof(all[i].token));
 	}
 	pthread_mutex_unlock(&r->mu);
 	/* finished checks are joined (their thread-local state is released before we go on); one
@@ -1298,6 +1587,13 @@ int cmd_status(int argc, char **argv)
 		case 5: if (parse_int_arg("--cache-port", optarg, 1, 65535, &o.cache_port)) return EXIT_USAGE; break;
 		case 6: o.vector_url = optarg; break;
 		case 7: o.opal_url = optarg; break;
+		case 8: {
+			int v;
+			if (parse_int_arg("--backup-max-age", optarg, 1, 100000000, &v))
+				return EXIT_USAGE;
+			o.backup_max_age = v;
+			break;
+		}
 		case 'h': print_help(stdout); return EXIT_OK;
 		default:
 			fprintf(stderr, "aeterna status: unknown option or missing value: '%s'\nRun 'aeterna status --help' for the options.\n",

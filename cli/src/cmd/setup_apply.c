@@ -236,6 +236,13 @@ void setup_print_next_steps(const struct deployment *d, const struct setup_plan 
 			       d->secret_store);
 		else
 			printf("  kubectl -n aeterna apply -f %s/secrets.yaml   # the secrets values.yaml refers to\n", dir);
+		if (model_backup_on(d) && d->backup_credentials_secret && *d->backup_credentials_secret) {
+			static const char *const keys[] = { "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY", "credentials.json",
+							    "AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY" };
+			int prov = d->backup_provider >= BACKUP_S3 && d->backup_provider <= BACKUP_AZURE ? d->backup_provider : BACKUP_S3;
+			printf("  # backups: create the Secret %s with the keys %s first (docs/backup-restore.md)\n",
+			       d->backup_credentials_secret, keys[prov]);
+		}
 		printf("  helm install aeterna charts/aeterna -n aeterna -f %s/values.yaml\n", dir);
 		printf("  kubectl -n aeterna rollout status deployment/aeterna\n");
 		if (model_has_stores(d) && model_vector_bundled(d) && d->vector == VB_QDRANT)

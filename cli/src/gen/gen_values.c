@@ -71,6 +71,90 @@ static void secrets_provider(const struct deployment *d, struct strbuf *out)
 }
 
 
+/* weaviate.backups.<provider> of the bundled Weaviate, which writes its backups itself (the
+ * chart requires the module with backup.enabled): bucket and <prefix>/weaviate, and the
+ * credentials from the same Secret when its keys are the module's (s3, azure). */
+static void weaviate_backups(const struct deployment *d, struct strbuf *out)
+{
+	static const char *const prov[] = { "s3", "gcs", "azure" };
+	int p = d->backup_provider >= BACKUP_S3 && d->backup_provider <= BACKUP_AZURE ? d->backup_provider : BACKUP_S3;
+	struct strbuf path = {0};
+	strbuf_printf(&path, "%s%sweaviate", d->backup_prefix ? d->backup_prefix : "",
+		      d->backup_prefix && *d->backup_prefix ? "/" : "");
+	const char *secret = d->backup_credentials_secret;
+	yaml_key(out, 2, "backups");
+	yaml_key(out, 4, prov[p]);
+	yaml_kv_bool(out, 6, "enabled", true);
+	yaml_key(out, 6, "envconfig");
+	switch (p) {
+	case BACKUP_S3:
+		yaml_kv(out, 8, "BACKUP_S3_BUCKET", d->backup_bucket);
+		yaml_kv(out, 8, "BACKUP_S3_PATH", strbuf_str(&path));
+		if (answered(d->backup_s3_region))
+			yaml_kv(out, 8, "AWS_REGION", d->backup_s3_region);
+		if (answered(d->backup_s3_endpoint)) {
+			/* the module takes host[:port] and a separate TLS switch */
+			const char *e = d->backup_s3_endpoint;
+			bool tls = !strncmp(e, "https://", 8);
+			const char *host = e + (tls ? 8 : 7);
+			struct strbuf h = {0};
+			strbuf_printf(&h, "%.*s", (int)strcspn(host, "/"), host);
+			yaml_kv(out, 8, "BACKUP_S3_ENDPOINT", strbuf_str(&h));
+			yaml_kv(out, 8, "BACKUP_S3_USE_SSL", tls ? "true" : "false");
+			strbuf_free(&h);
+		}
+		if (answered(secret)) {
+			yaml_key(out, 6, "envSecrets");
+			yaml_kv(out, 8, "AWS_ACCESS_KEY_ID", secret);
+			yaml_kv(out, 8, "AWS_SECRET_ACCESS_KEY", secret);
+		}
+		break;
+	case BACKUP_GCS:
+		yaml_kv(out, 8, "BACKUP_GCS_BUCKET", d->backup_bucket);
+		yaml_kv(out, 8, "BACKUP_GCS_PATH", strbuf_str(&path));
+		break;
+	default:
+		yaml_kv(out, 8, "BACKUP_AZURE_CONTAINER", d->backup_bucket);
+		yaml_kv(out, 8, "BACKUP_AZURE_PATH", strbuf_str(&path));
+		if (answered(secret)) {
+			yaml_key(out, 6, "envSecrets");
+			yaml_kv(out, 8, "AZURE_STORAGE_ACCOUNT", secret);
+			yaml_kv(out, 8, "AZURE_STORAGE_KEY", secret);
+		}
+	}
+	strbuf_free(&path);
+}
+
+/* backup: only with --backup (nothing is written otherwise: the chart's default is off). */
+static void backup_values(const struct deployment *d, struct strbuf *out)
+{
+	yaml_key(out, 0, "backup");
+	yaml_kv_bool(out, 2, "enabled", true);
+	yaml_kv(out, 2, "schedule", d->backup_schedule);
+	yaml_kv_int(out, 2, "retentionDays", d->backup_retention_days);
+	yaml_key(out, 2, "destination");
+	yaml_kv(out, 4, "provider", model_choice(d, FLD_BACKUP_PROVIDER));
+	yaml_kv(out, 4, "bucket", d->backup_bucket);
+	yaml_kv(out, 4, "prefix", d->backup_prefix ? d->backup_prefix : "");
+	if (d->backup_provider == BACKUP_S3 && (answered(d->backup_s3_region) || answered(d->backup_s3_endpoint))) {
+		yaml_key(out, 4, "s3");
+		if (answered(d->backup_s3_region))
+			yaml_kv(out, 6, "region", d->backup_s3_region);
+		if (answered(d->backup_s3_endpoint))
+			yaml_kv(out, 6, "endpoint", d->backup_s3_endpoint);
+	}
+	if (d->backup_provider == BACKUP_AZURE) {
+		yaml_key(out, 4, "azure");
+		yaml_kv(out, 6, "storageAccount", d->backup_azure_account);
+	}
+	yaml_key(out, 2, "credentials");
+	if (answered(d->backup_credentials_secret))
+		yaml_kv(out, 4, "existingSecret", d->backup_credentials_secret);
+	yaml_kv_bool(out, 4, "workloadIdentity", d->backup_workload_identity == 1);
+	yaml_key(out, 2, "verify");
+	yaml_kv_bool(out, 4, "enabled", d->backup_verify == 1);
+}
+
 void gen_values(const struct deployment *d, struct strbuf *out)
 {
 	strbuf_puts(out,
@@ -120,6 +204,8 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 	yaml_kv_bool(out, 2, "enabled", bundled && d->vector == VB_QDRANT);
 	yaml_key(out, 0, "weaviate");
 	yaml_kv_bool(out, 2, "enabled", bundled && d->vector == VB_WEAVIATE);
+	if (bundled && d->vector == VB_WEAVIATE && model_backup_on(d))
+		weaviate_backups(d, out);
 	if (vector_used) {
 		yaml_key(out, 0, "vector");
 		yaml_kv(out, 2, "backend", vector_server_name(d->vector));
@@ -233,6 +319,8 @@ void gen_values(const struct deployment *d, struct strbuf *out)
 		yaml_key(out, 2, "knowledgeRepo");
 		yaml_kv(out, 4, "url", d->knowledge_repo);
 	}
+	if (model_backup_on(d))
+		backup_values(d, out);
 }
 
 void gen_secrets(const struct deployment *d, struct strbuf *out)

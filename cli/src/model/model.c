@@ -21,6 +21,7 @@ static const char *const sslmode_names[] = { "disable", "allow", "prefer", "requ
 static const char *const llm_names[] = { "none", "openai", "openai-compatible", "google", "bedrock", NULL };
 static const char *const scope_names[] = { "project", "user", NULL };
 static const char *const secrets_names[] = { "file", "external-secrets", NULL };
+static const char *const backup_provider_names[] = { "s3", "gcs", "azure", NULL };
 
 #define OFF(m) offsetof(struct deployment, m)
 #define S(sec, k, fl, grp, m, hlp, ph) { sec, k, fl, grp, hlp, F_STRING, OFF(m), NULL, 0, 0, false, NULL, ph }
@@ -100,6 +101,31 @@ const struct field model_fields[FLD_COUNT] = {
 	  "where the chart takes the secret answers from: file (secrets.yaml, a Secret applied before helm install) or external-secrets (ExternalSecrets reading --secret-store; no secret is written)"),
 	[FLD_SECRET_STORE] = S("kubernetes", "secret_store", "secret-store", "Kubernetes", secret_store,
 	  "ClusterSecretStore the ExternalSecrets read (with --secrets external-secrets); the secrets are looked up as aeterna/<key>", "NAME"),
+
+	[FLD_BACKUP] = B("backup", "enabled", "backup", "Backup (Kubernetes)", backup,
+	  "back up PostgreSQL and the vector store to object storage on a schedule (docs/backup-restore.md)"),
+	[FLD_BACKUP_PROVIDER] = E("backup", "provider", "backup-provider", "Backup (Kubernetes)", backup_provider, backup_provider_names,
+	  "object store: s3 (AWS or S3-compatible), gcs or azure"),
+	[FLD_BACKUP_BUCKET] = S("backup", "bucket", "backup-bucket", "Backup (Kubernetes)", backup_bucket,
+	  "bucket (S3, GCS) or container (Azure); must exist; required with --backup", "BUCKET"),
+	[FLD_BACKUP_PREFIX] = S("backup", "prefix", "backup-prefix", "Backup (Kubernetes)", backup_prefix,
+	  "folder inside the bucket (each component writes below <prefix>/<component>/)", "PATH"),
+	[FLD_BACKUP_S3_REGION] = S("backup", "s3_region", "backup-s3-region", "Backup (Kubernetes)", backup_s3_region,
+	  "S3 region, e.g. eu-west-1", "REGION"),
+	[FLD_BACKUP_S3_ENDPOINT] = S("backup", "s3_endpoint", "backup-s3-endpoint", "Backup (Kubernetes)", backup_s3_endpoint,
+	  "S3-compatible endpoint (MinIO, Ceph, R2…; http:// or https://); empty: AWS", "URL"),
+	[FLD_BACKUP_AZURE_ACCOUNT] = S("backup", "azure_storage_account", "backup-azure-account", "Backup (Kubernetes)", backup_azure_account,
+	  "Azure storage account name (required with --backup-provider azure)", "NAME"),
+	[FLD_BACKUP_CREDENTIALS_SECRET] = S("backup", "credentials_secret", "backup-credentials-secret", "Backup (Kubernetes)", backup_credentials_secret,
+	  "existing Secret with the object-store credentials (s3: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; gcs: credentials.json; azure: AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_KEY)", "NAME"),
+	[FLD_BACKUP_WORKLOAD_IDENTITY] = B("backup", "workload_identity", "backup-workload-identity", "Backup (Kubernetes)", backup_workload_identity,
+	  "use the cloud's workload identity (IRSA, GKE, Azure) instead of --backup-credentials-secret"),
+	[FLD_BACKUP_SCHEDULE] = S("backup", "schedule", "backup-schedule", "Backup (Kubernetes)", backup_schedule,
+	  "five-field cron schedule (UTC) of the backups", "CRON"),
+	[FLD_BACKUP_RETENTION_DAYS] = I("backup", "retention_days", "backup-retention-days", "Backup (Kubernetes)", backup_retention_days, 1, 36500,
+	  "days backups are kept"),
+	[FLD_BACKUP_VERIFY] = B("backup", "verify", "backup-verify", "Backup (Kubernetes)", backup_verify,
+	  "restore the newest PostgreSQL backup into a throw-away database every day and check it"),
 };
 const size_t model_field_count = FLD_COUNT;
 
@@ -347,6 +373,106 @@ bool model_url_is_http(const char *url)
 	return true;
 }
 
+bool model_backup_on(const struct deployment *d) { return d->target == TARGET_KUBERNETES && d->backup == 1; }
+
+/* One cron item: (* | N[-N] | Abc[-Abc]) [/N], N of one or two digits (the chart's schema). */
+static const char *cron_item(const char *p)
+{
+	if (*p == '*') {
+		p++;
+	} else if (isdigit((unsigned char)*p)) {
+		p += isdigit((unsigned char)p[1]) ? 2 : 1;
+		if (*p == '-') {
+			if (!isdigit((unsigned char)p[1]))
+				return NULL;
+			p += isdigit((unsigned char)p[2]) ? 3 : 2;
+		}
+	} else if (isalpha((unsigned char)p[0]) && isalpha((unsigned char)p[1]) && isalpha((unsigned char)p[2])) {
+		p += 3;
+		if (*p == '-') {
+			if (!(isalpha((unsigned char)p[1]) && isalpha((unsigned char)p[2]) && isalpha((unsigned char)p[3])))
+				return NULL;
+			p += 4;
+		}
+	} else {
+		return NULL;
+	}
+	if (*p == '/') {
+		if (!isdigit((unsigned char)p[1]))
+			return NULL;
+		p += isdigit((unsigned char)p[2]) ? 3 : 2;
+	}
+	return p;
+}
+
+bool model_cron_valid(const char *text)
+{
+	static const char *const words[] = { "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@hourly" };
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(text, words[i]))
+			return true;
+	const char *p = text;
+	for (int field = 0; field < 5; field++) {
+		if (field && *p++ != ' ')
+			return false;
+		for (;;) {
+			if (!(p = cron_item(p)))
+				return false;
+			if (*p != ',')
+				break;
+			p++;
+		}
+	}
+	return *p == '\0';
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+long model_cron_interval(const char *text)
+{
+	if (!text || !model_cron_valid(text))
+		return 0;
+	if (!strcmp(text, "@hourly"))
+		return 3600;
+	if (!strcmp(text, "@daily"))
+		return 86400;
+	if (!strcmp(text, "@weekly"))
+		return 7 * 86400;
+	if (*text == '@')
+		return 0;
+	const char *f[5];
+	size_t len[5];
+	const char *p = text;
+	for (int i = 0; i < 5; i++) {
+		f[i] = p;
+		len[i] = strcspn(p, " ");
+		p += len[i] + (p[len[i]] ? 1 : 0);
+	}
+	bool any_day = len[2] == 1 && f[2][0] == '*' && len[3] == 1 && f[3][0] == '*';
+	bool every_dow = len[4] == 1 && f[4][0] == '*';
+	if (!any_day || !all_digits(f[0], len[0]))
+		return 0;
+	if (len[1] == 1 && f[1][0] == '*')
+		return every_dow ? 3600 : 0;
+	if (!strncmp(f[1], "*/", 2) && all_digits(f[1] + 2, len[1] - 2) && every_dow) {
+		long n = strtol(f[1] + 2, NULL, 10);
+		return n > 0 ? n * 3600 : 0;
+	}
+	if (!all_digits(f[1], len[1]))
+		return 0;
+	if (every_dow)
+		return 86400;
+	return all_digits(f[4], len[4]) || (len[4] == 3 && isalpha((unsigned char)f[4][0])) ? 7 * 86400 : 0;
+}
+
 /* ---- relevance ---- */
 
 static bool in_section(const struct field *f, const char *s) { return strcmp(f->section, s) == 0; }
@@ -407,6 +533,19 @@ bool model_field_relevant(const struct deployment *d, const struct field *f)
 	}
 	if (in_section(f, "opencode"))
 		return id == FLD_OPENCODE || d->opencode == 1 || d->target == TARGET_OPENCODE_ONLY;
+	if (in_section(f, "backup")) {
+		if (d->target != TARGET_KUBERNETES)
+			return false;
+		if (id == FLD_BACKUP)
+			return true;
+		if (d->backup != 1)
+			return false;
+		switch (id) {
+		case FLD_BACKUP_S3_REGION: case FLD_BACKUP_S3_ENDPOINT: return d->backup_provider == BACKUP_S3;
+		case FLD_BACKUP_AZURE_ACCOUNT: return d->backup_provider == BACKUP_AZURE;
+		default: return true;
+		}
+	}
 	if (in_section(f, "kubernetes")) {
 		if (!server)
 			return false;
@@ -565,6 +704,17 @@ int model_apply_defaults(struct deployment *d, struct ae_error *err)
 		set_default_int(d, FLD_PDB, 0);
 		set_default_int(d, FLD_SECRETS, SECRETS_FILE);
 	}
+	/* backups stay unset (off) unless asked for: config.toml then gains no [backup] table */
+	if (model_backup_on(d)) {
+		int rc;
+		set_default_int(d, FLD_BACKUP_PROVIDER, BACKUP_S3);
+		if ((rc = set_default_str(d, FLD_BACKUP_PREFIX, "aeterna", err)) ||
+		    (rc = set_default_str(d, FLD_BACKUP_SCHEDULE, "0 3 * * *", err)))
+			return rc;
+		set_default_int(d, FLD_BACKUP_RETENTION_DAYS, 30);
+		set_default_int(d, FLD_BACKUP_WORKLOAD_IDENTITY, 0);
+		set_default_int(d, FLD_BACKUP_VERIFY, 1);
+	}
 	return 0;
 }
 
@@ -592,6 +742,60 @@ static bool valid_hostname(const char *h)
 }
 
 #define ERR(...) (diag_add(diags, DIAG_ERROR, source, 0, 0, __VA_ARGS__), errors++)
+
+static bool only_chars(const char *v, const char *extra)
+{
+	for (; *v; v++)
+		if (!isalnum((unsigned char)*v) && !strchr(extra, *v))
+			return false;
+	return true;
+}
+
+const char *model_backup_shape(enum field_id id, const char *v)
+{
+	size_t n = strlen(v);
+	bool ok = true;
+	switch (id) {
+	case FLD_BACKUP_BUCKET:
+		ok = n >= 3 && n <= 223 && only_chars(v, "._-") && isalnum((unsigned char)v[0]) && isalnum((unsigned char)v[n - 1]);
+		for (size_t i = 0; i < n && ok; i++)
+			ok = !isupper((unsigned char)v[i]);
+		return ok ? NULL : "3 to 223 lower-case letters, digits, '.', '_' or '-', starting and ending with a letter or digit";
+	case FLD_BACKUP_PREFIX:
+		return only_chars(v, "._/-") ? NULL : "only letters, digits, '.', '_', '/' and '-'";
+	case FLD_BACKUP_SCHEDULE:
+		return model_cron_valid(v) ? NULL : "a five-field cron expression such as \"0 3 * * *\" (or @daily, @hourly…)";
+	case FLD_BACKUP_S3_ENDPOINT:
+		return !n || model_url_is_http(v) ? NULL : "an http:// or https:// URL with a host";
+	case FLD_BACKUP_AZURE_ACCOUNT:
+		ok = n >= 3 && n <= 24 && only_chars(v, "");
+		for (size_t i = 0; i < n && ok; i++)
+			ok = !isupper((unsigned char)v[i]);
+		return ok ? NULL : "3 to 24 lower-case letters and digits (an Azure storage account name)";
+	case FLD_BACKUP_CREDENTIALS_SECRET:
+		return !n || valid_hostname(v) ? NULL : "a Secret name (lower-case letters, digits, '-' and '.')";
+	default:
+		return NULL;
+	}
+}
+
+/* The chart's backup rules (values.schema.json backup.*, aeterna.backup.validate), for flags. */
+static size_t check_backup(const struct deployment *d, struct diag_list *diags, const char *source)
+{
+	size_t errors = 0;
+	for (size_t i = FLD_BACKUP; i < FLD_COUNT; i++) {
+		const struct field *f = &model_fields[i];
+		const char *v = f->type == F_STRING ? str_of(d, f) : NULL, *why;
+		if (v && *v && model_field_relevant(d, f) && (why = model_backup_shape((enum field_id)i, v)))
+			ERR("--%s must be %s, got '%s'", f->flag, why, v);
+	}
+	bool secret = d->backup_credentials_secret && *d->backup_credentials_secret;
+	if (!secret && d->backup_workload_identity != 1)
+		ERR("missing --backup-credentials-secret (required for --backup unless --backup-workload-identity: the backup jobs need the object-store credentials)");
+	if (!secret && d->backup_provider == BACKUP_GCS && model_has_stores(d) && model_vector_bundled(d) && d->vector == VB_MONGODB)
+		ERR("--backup-workload-identity cannot back up the bundled MongoDB to gcs: the Percona operator needs HMAC keys in a Secret; give --backup-credentials-secret");
+	return errors;
+}
 
 size_t model_check(const struct deployment *d, struct diag_list *diags, const char *source)
 {
@@ -623,6 +827,8 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 		{ FLD_INGRESS_HOST, d->ingress == 1, "--ingress" },
 		{ FLD_SECRET_STORE, d->secrets_mode == SECRETS_EXTERNAL, "--secrets external-secrets" },
 		{ FLD_KNOWLEDGE_REPO, d->hpa == 1 || d->pdb == 1, "--hpa or --pdb, which run several replicas: each would keep its own knowledge repository otherwise" },
+		{ FLD_BACKUP_BUCKET, model_backup_on(d), "--backup" },
+		{ FLD_BACKUP_AZURE_ACCOUNT, model_backup_on(d) && d->backup_provider == BACKUP_AZURE, "--backup-provider azure" },
 	};
 	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++) {
 		const struct field *f = &model_fields[req[i].id];
@@ -669,5 +875,7 @@ size_t model_check(const struct deployment *d, struct diag_list *diags, const ch
 		if (v && *v && model_field_relevant(d, f) && !valid_hostname(v))
 			ERR("--%s must be a DNS name or IP address in lower case, got '%s'", f->flag, v);
 	}
+	if (model_backup_on(d))
+		errors += check_backup(d, diags, source);
 	return errors;
 }

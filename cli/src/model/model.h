@@ -27,6 +27,7 @@ enum sslmode { SSL_DISABLE, SSL_ALLOW, SSL_PREFER, SSL_REQUIRE, SSL_VERIFY_CA, S
 enum llm_provider { LLM_NONE, LLM_OPENAI, LLM_OPENAI_COMPATIBLE, LLM_GOOGLE, LLM_BEDROCK };
 enum opencode_scope { OPENCODE_PROJECT, OPENCODE_USER };
 enum secrets_mode { SECRETS_FILE, SECRETS_EXTERNAL };
+enum backup_provider { BACKUP_S3, BACKUP_GCS, BACKUP_AZURE };
 
 #define UNSET (-1)
 
@@ -64,6 +65,16 @@ struct deployment {
 	char *knowledge_repo;                      /* remote knowledge repository (several replicas) */
 	int secrets_mode;                          /* enum secrets_mode: where values.yaml's secrets come from */
 	char *secret_store;                        /* ClusterSecretStore of --secrets external-secrets */
+	/* backups (Kubernetes): the chart's backup.* values */
+	int backup;                                /* bool; unset means off */
+	int backup_provider;                       /* enum backup_provider */
+	char *backup_bucket, *backup_prefix;
+	char *backup_s3_region, *backup_s3_endpoint;
+	char *backup_azure_account;
+	char *backup_credentials_secret;           /* name of an existing Secret (not a secret itself) */
+	int backup_workload_identity;
+	char *backup_schedule;                     /* five-field cron (UTC) */
+	int backup_retention_days, backup_verify;
 };
 
 /* Every answer by name: field access goes through these (a misspelt name does not compile).
@@ -127,6 +138,18 @@ enum field_id {
 	FLD_KNOWLEDGE_REPO,
 	FLD_SECRETS,
 	FLD_SECRET_STORE,
+	FLD_BACKUP,
+	FLD_BACKUP_PROVIDER,
+	FLD_BACKUP_BUCKET,
+	FLD_BACKUP_PREFIX,
+	FLD_BACKUP_S3_REGION,
+	FLD_BACKUP_S3_ENDPOINT,
+	FLD_BACKUP_AZURE_ACCOUNT,
+	FLD_BACKUP_CREDENTIALS_SECRET,
+	FLD_BACKUP_WORKLOAD_IDENTITY,
+	FLD_BACKUP_SCHEDULE,
+	FLD_BACKUP_RETENTION_DAYS,
+	FLD_BACKUP_VERIFY,
 	FLD_COUNT
 };
 
@@ -214,6 +237,18 @@ void model_save_toml(const struct deployment *d, struct strbuf *out);
  * Problems go to diags with file:line:col; returns the number of errors. */
 size_t model_load_toml(struct deployment *d, const char *text, const char *path,
 		       struct diag_list *diags);
+
+/* Backups are on (Kubernetes target, --backup). */
+bool model_backup_on(const struct deployment *d);
+/* What a backup answer must be ("a five-field cron expression…"), or NULL when v fits (the
+ * chart's schema patterns; empty optional answers fit). Static text. */
+const char *model_backup_shape(enum field_id id, const char *v);
+/* Whether text is a five-field cron expression (or @daily…) as the chart's schema accepts. */
+bool model_cron_valid(const char *text);
+/* Seconds between two runs of a cron schedule for the simple forms (@hourly/@daily/@weekly,
+ * "M H * * *" daily, "M * * * *" hourly, "M *\/N * * *" every N hours, "M H * * D" weekly);
+ * 0 when the form is not one of these. */
+long model_cron_interval(const char *text);
 
 /* Helpers for writers */
 bool model_url_is_http(const char *url);

@@ -152,6 +152,10 @@ static const char *check_text(void *ctx, const char *answer)
 		return why;
 	if (!*answer && t->f->type == F_STRING)
 		return NULL;
+	if (t->f->type == F_STRING && (why = model_backup_shape(model_field_id(t->f), answer))) {
+		snprintf(t->why, sizeof(t->why), "%.300s must be %.1000s.", t->question, why);
+		return t->why;
+	}
 	struct deployment scratch;
 	model_init(&scratch);
 	struct ae_error err;
@@ -325,6 +329,35 @@ static int reachability(const char *url)
 	return rc;
 }
 
+/* Backups of the Kubernetes deployment (the chart's backup.*), inside the advanced options. */
+static int ask_backup(struct wiz *w)
+{
+	struct deployment *d = w->d;
+	TRY(ask_bool(w, FLD_BACKUP, "Back up the data to object storage?"));
+	if (d->backup != 1)
+		return 0;
+	static const char *const l[] = { "S3 (AWS or S3-compatible)", "Google Cloud Storage", "Azure Blob Storage" };
+	static const int v[] = { BACKUP_S3, BACKUP_GCS, BACKUP_AZURE };
+	TRY(ask_enum(w, FLD_BACKUP_PROVIDER, "Object store", l, NULL, v, 3));
+	TRY(ask_text(w, FLD_BACKUP_BUCKET, d->backup_provider == BACKUP_AZURE ? "Container (must exist)" : "Bucket (must exist)", CHECK_REQUIRED));
+	TRY(ask_text(w, FLD_BACKUP_PREFIX, "Folder inside it", CHECK_NONE));
+	if (d->backup_provider == BACKUP_S3) {
+		TRY(ask_text(w, FLD_BACKUP_S3_REGION, "S3 region (empty: the endpoint's default)", CHECK_NONE));
+		TRY(ask_text(w, FLD_BACKUP_S3_ENDPOINT, "S3-compatible endpoint URL (empty: AWS)", CHECK_NONE));
+	} else if (d->backup_provider == BACKUP_AZURE) {
+		TRY(ask_text(w, FLD_BACKUP_AZURE_ACCOUNT, "Storage account", CHECK_REQUIRED));
+	}
+	TRY(ask_bool(w, FLD_BACKUP_WORKLOAD_IDENTITY, "Use the cloud's workload identity instead of a Secret?"));
+	/* the Percona operator has no workload identity for GCS: the bundled MongoDB needs the Secret */
+	bool mongo_gcs = d->backup_provider == BACKUP_GCS && model_has_stores(d) && model_vector_bundled(d) && d->vector == VB_MONGODB;
+	if (d->backup_workload_identity != 1 || mongo_gcs)
+		TRY(ask_text(w, FLD_BACKUP_CREDENTIALS_SECRET, "Existing Secret with the object-store credentials", CHECK_REQUIRED));
+	TRY(ask_text(w, FLD_BACKUP_SCHEDULE, "Schedule (five-field cron, UTC)", CHECK_REQUIRED));
+	TRY(ask_text(w, FLD_BACKUP_RETENTION_DAYS, "Days to keep backups", CHECK_REQUIRED));
+	TRY(ask_bool(w, FLD_BACKUP_VERIFY, "Restore-test the newest PostgreSQL backup every day?"));
+	return 0;
+}
+
 static int flow(struct wiz *w)
 {
 	struct deployment *d = w->d;
@@ -482,6 +515,7 @@ static int flow(struct wiz *w)
 			TRY(ask_bool(w, FLD_PDB, "PodDisruptionBudget?"));
 			if (d->hpa == 1 || d->pdb == 1)
 				TRY(ask_text(w, FLD_KNOWLEDGE_REPO, "Knowledge repository (https:// git URL; several replicas need one)", CHECK_URL));
+			TRY(ask_backup(w));
 		}
 	}
 	return 0;
