@@ -12,6 +12,7 @@
 #include "generate.h"
 #include "jschema.h"
 #include "model.h"
+#include "objlist.h"
 #include "status_proto.h"
 #include "strbuf.h"
 #include "textdiff.h"
@@ -258,6 +259,40 @@ int fuzz_reply(const uint8_t *data, size_t size)
 		url_mask(out, sizeof(out), url);
 		must(clean_text(out), "a masked URL has no control character");
 		free(url);
+	}
+	return 0;
+}
+
+int fuzz_objlist(const uint8_t *data, size_t size)
+{
+	if (!size)
+		return 0;
+	/* the first byte picks the format; the page is read from a buffer of exactly its length */
+	enum objlist_format f = data[0] % 3 == 0 ? OBJLIST_S3 : data[0] % 3 == 1 ? OBJLIST_AZURE : OBJLIST_GCS;
+	size_t len = size - 1;
+	char *page = malloc(len ? len : 1);
+	if (!page)
+		return 0;
+	memcpy(page, data + 1, len);
+	struct objlist_page out;
+	if (objlist_parse(f, page, len, &out) == 0) {
+		must(memchr(out.newest_key, 0, sizeof(out.newest_key)) != NULL, "the newest key is NUL-terminated");
+		must(memchr(out.next, 0, sizeof(out.next)) != NULL, "the next token is NUL-terminated");
+	}
+	must(memchr(out.error_code, 0, sizeof(out.error_code)) != NULL, "the error code is NUL-terminated");
+	free(page);
+	char *text = malloc(size + 1);
+	if (text) {
+		memcpy(text, data, size);
+		text[size] = '\0';
+		(void)objlist_time(text);
+		char esc[64] = "";
+		if (objlist_query_escape(esc, sizeof(esc), text) == 0)
+			for (const char *c = esc; *c; c++)
+				must(*c == '%' || *c == '-' || *c == '_' || *c == '.' || *c == '~' ||
+				     (*c >= '0' && *c <= '9') || (*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z'),
+				     "an escaped query value has only unreserved characters and %XX");
+		free(text);
 	}
 	return 0;
 }

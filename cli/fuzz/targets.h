@@ -14,5 +14,6 @@ int fuzz_edit(const uint8_t *data, size_t size);    /* in-place values.yaml edit
 int fuzz_diff(const uint8_t *data, size_t size);    /* the dry-run diff: "a\0b" (the diff must turn a into b) */
 int fuzz_resp(const uint8_t *data, size_t size);    /* status: Redis replies (RESP), byte by byte and whole */
 int fuzz_reply(const uint8_t *data, size_t size);   /* status: HTTP /health JSON, INFO text, cleaning, URL masking */
+int fuzz_objlist(const uint8_t *data, size_t size); /* status: object-store listings (S3/Azure XML, GCS JSON), times, escaping */
 
 #endif

@@ -47,6 +47,7 @@ static void edit_inputs(void **s) { (void)s; replay("edit", fuzz_edit); }
 static void diff_inputs(void **s) { (void)s; replay("diff", fuzz_diff); }
 static void resp_inputs(void **s) { (void)s; replay("resp", fuzz_resp); }
 static void reply_inputs(void **s) { (void)s; replay("reply", fuzz_reply); }
+static void objlist_inputs(void **s) { (void)s; replay("objlist", fuzz_objlist); }
 
 int main(void)
 {
@@ -59,6 +60,7 @@ int main(void)
 		cmocka_unit_test(diff_inputs),
 		cmocka_unit_test(resp_inputs),
 		cmocka_unit_test(reply_inputs),
+		cmocka_unit_test(objlist_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
