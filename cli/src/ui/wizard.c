@@ -502,7 +502,7 @@ static int flow(struct wiz *w)
 		TRY(ask_enum(w, FLD_OPENCODE_SCOPE, "Where?", l, NULL, v, 2));
 	}
 	if (d->target == TARGET_KUBERNETES) {
-		TRY(ask_plain_confirm(w, "Configure advanced Kubernetes options (Ingress, monitoring, scaling)?", &w->advanced));
+		TRY(ask_plain_confirm(w, "Configure advanced Kubernetes options (Ingress, monitoring, scaling, backups)?", &w->advanced));
 		if (w->advanced) {
 			TRY(ask_bool(w, FLD_INGRESS, "Expose it through an Ingress?"));
 			if (d->ingress == 1) {
