@@ -22,7 +22,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tap import case, run  # noqa: E402
+from tap import case, free_port, run, wait_port  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
@@ -35,23 +35,6 @@ CLEAN = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS
          "AZURE_STORAGE_SAS_TOKEN", "AETERNA_BACKUP_ENDPOINT", "PGPASSWORD", "AETERNA_CACHE_PASSWORD")
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def wait_port(port, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"port {port} never opened")
 
 
 class Stores:
@@ -75,7 +58,7 @@ class Stores:
         self.spawn([os.path.join(TOOLS, "bin", "fake-gcs-server"), "-scheme", "http", "-host", "127.0.0.1",
                     "-port", str(self.gcs_port), "-backend", "memory", "-public-host", f"127.0.0.1:{self.gcs_port}"])
         for p in (self.s3_port, self.az_port, self.gcs_port):
-            wait_port(p)
+            wait_port(p, 60)  # the object stores start slowly
         self.s3_key = self.moto("key")
 
     def stop(self):

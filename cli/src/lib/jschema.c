@@ -414,24 +414,7 @@ static void put_json(struct strbuf *out, const struct ynode *j)
 		return;
 	}
 	case Y_STRING:
-		strbuf_putc(out, '"');
-		for (const unsigned char *c = (const unsigned char *)j->text; *c; c++) {
-			switch (*c) {
-			case '"': strbuf_puts(out, "\\\""); break;
-			case '\\': strbuf_puts(out, "\\\\"); break;
-			case '\n': strbuf_puts(out, "\\n"); break;
-			case '\t': strbuf_puts(out, "\\t"); break;
-			case '\r': strbuf_puts(out, "\\r"); break;
-			case '\b': strbuf_puts(out, "\\b"); break;
-			case '\f': strbuf_puts(out, "\\f"); break;
-			default:
-				if (*c < 0x20)
-					strbuf_printf(out, "\\u%04X", *c);
-				else
-					strbuf_putc(out, (char)*c);
-			}
-		}
-		strbuf_putc(out, '"');
+		strbuf_quote(out, j->text);
 		return;
 	case Y_SEQ:
 		strbuf_putc(out, '[');
@@ -447,8 +430,7 @@ static void put_json(struct strbuf *out, const struct ynode *j)
 		for (size_t i = 0; i < j->len; i++) {
 			if (i)
 				strbuf_putc(out, ',');
-			struct ynode key = { .kind = Y_STRING, .text = j->keys[i] };
-			put_json(out, &key);
+			strbuf_quote(out, j->keys[i]);
 			strbuf_putc(out, ':');
 			put_json(out, j->items[i]);
 		}
