@@ -17,7 +17,7 @@ srcs=$(find cli/src -name '*.c' ! -name main.c | sort)
 flags="$(pkg-config --cflags --libs libfyaml jansson libpcre2-8) $(pkg-config --cflags libpq libcurl)"   # libpq and libcurl: headers only (dlopen)
 export LSAN_OPTIONS="suppressions=$ROOT/cli/fuzz/lsan.supp"
 status=0
-for target in ytree jschema merge toml edit diff resp reply objlist; do
+for target in ytree yfast jschema merge toml edit diff resp reply objlist; do
   bin="$out/fuzz_$target"
   # shellcheck disable=SC2086
   clang -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_POSIX_C_SOURCE=200809L \

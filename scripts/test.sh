@@ -159,7 +159,7 @@ tap_suite "facts" cli/tests/facts_test.py
 tap_suite "setup-safety" cli/tests/setup_safety_test.py
 [ -f cli/tests/setup_wizard_test.py ] && tap_suite "setup-wizard" cli/tests/setup_wizard_test.py
 PY=.tools/pyte-venv/bin/python tap_suite "setup-wizard-screens" cli/tests/setup_wizard_screen_test.py
-tap_suite "setup-e2e" cli/tests/setup_e2e_test.py
+YTREE_FAST_DRIVER="$ROOT/build-asan/ytree_fast_driver" tap_suite "setup-e2e" cli/tests/setup_e2e_test.py
 VALUES_EDIT_DRIVER="$ROOT/build-asan/values_edit_driver" tap_suite "values-edit" cli/tests/values_edit_property_test.py
 counts
 

@@ -56,6 +56,29 @@ int fuzz_ytree(const uint8_t *data, size_t size)
 	return 0;
 }
 
+/* The fast path for aeterna's own YAML against libfyaml's: the same verdict, the same
+ * diagnostics and, when both parse, the identical tree (values, keys, order, positions). */
+int fuzz_yfast(const uint8_t *data, size_t size)
+{
+	struct ytree a, b;
+	struct diag_list da = {0}, db = {0};
+	int ra = ytree_parse(&a, "fuzz.yaml", (const char *)data, size, &da);
+	int rb = ytree_parse_ex(&b, "fuzz.yaml", (const char *)data, size, &db, YTREE_NO_FAST);
+	if (ra != rb || da.len != db.len)
+		abort();
+	for (size_t i = 0; i < da.len; i++)
+		if (da.items[i].line != db.items[i].line || da.items[i].col != db.items[i].col ||
+		    strcmp(da.items[i].message, db.items[i].message))
+			abort();
+	if (ra == 0 && !ynode_identical(a.root, b.root))
+		abort();
+	ytree_free(&a);
+	ytree_free(&b);
+	diag_list_free(&da);
+	diag_list_free(&db);
+	return 0;
+}
+
 int fuzz_jschema(const uint8_t *data, size_t size)
 {
 	char *a, *b;

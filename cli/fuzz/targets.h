@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 int fuzz_ytree(const uint8_t *data, size_t size);   /* YAML parser and scalar resolution */
+int fuzz_yfast(const uint8_t *data, size_t size);   /* ytree's fast path against libfyaml: same verdict, same tree */
 int fuzz_jschema(const uint8_t *data, size_t size); /* schema loading + validation: "schema\0instance" */
 int fuzz_merge(const uint8_t *data, size_t size);   /* values merging: "yaml\0yaml" */
 int fuzz_toml(const uint8_t *data, size_t size);    /* config.toml reader */

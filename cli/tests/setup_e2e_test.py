@@ -7,7 +7,9 @@
    - docker-compose.yaml passes the Compose Specification schema, and the server gets only
      environment variables the server reads;
    - .aeterna/config.toml parses with Python's tomllib and holds the answers given;
-   - opencode.json has the flat V1 `mcp.aeterna` remote entry.
+   - opencode.json has the flat V1 `mcp.aeterna` remote entry;
+   - values.yaml, docker-compose.yaml and secrets.yaml are read by ytree's fast path (the one
+     setup's own checks use) into the very tree libfyaml gives (build/ytree_fast_driver).
 2. Every one of them renders with helm 3 and helm 4 (Kubernetes 1.35) and the manifests pass
    kubeconform -strict (run once over all of them at the end).
 3. Backups (--backup) to s3 with an endpoint, gcs, azure and with workload identity, beside a
@@ -33,6 +35,8 @@ import yaml
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("AETERNA_BIN", os.path.join(ROOT, "build", "aeterna"))
+# reads each generated YAML file through ytree's fast path and through libfyaml: both must agree
+YTREE_FAST_DRIVER = os.environ.get("YTREE_FAST_DRIVER", os.path.join(ROOT, "build", "ytree_fast_driver"))
 TOOLS = os.path.join(ROOT, ".tools", "bin")
 sys.path.insert(0, os.path.dirname(__file__))
 from staged_chart import CLUSTER_APIS, staged_chart  # noqa: E402
@@ -206,6 +210,11 @@ def check_compose_stack(compose, combo, dotenv):
 
 def check_files(out, combo):
     problems = []
+    yamls = [os.path.join(out, n) for n in ("values.yaml", "docker-compose.yaml", "secrets.yaml")
+             if os.path.exists(os.path.join(out, n))]
+    r = subprocess.run([YTREE_FAST_DRIVER] + yamls, capture_output=True, text=True)
+    if r.returncode:
+        problems.append(f"ytree's fast path: {(r.stdout + r.stderr).strip()[:400]}")
     with open(os.path.join(out, "values.yaml"), encoding="utf-8") as f:
         values = yaml.safe_load(f)
     for e in jsonschema.Draft7Validator(VALUES_SCHEMA).iter_errors(values):
@@ -453,7 +462,7 @@ def main():
                 for p in problems[:5]:
                     print(f"#   {p}")
             else:
-                print(f"ok {n} - setup {name} (schema, compose, toml, opencode; helm 3 + helm 4; kubeconform)")
+                print(f"ok {n} - setup {name} (schema, compose, toml, opencode; fast YAML path = libfyaml; helm 3 + helm 4; kubeconform)")
         n = len(results)
         for name, args, expect in BAD_BACKUPS:
             n += 1

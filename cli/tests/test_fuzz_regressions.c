@@ -40,6 +40,7 @@ static void replay(const char *target, int (*fn)(const uint8_t *, size_t))
 }
 
 static void ytree_inputs(void **s) { (void)s; replay("ytree", fuzz_ytree); }
+static void yfast_inputs(void **s) { (void)s; replay("yfast", fuzz_yfast); }
 static void jschema_inputs(void **s) { (void)s; replay("jschema", fuzz_jschema); }
 static void merge_inputs(void **s) { (void)s; replay("merge", fuzz_merge); }
 static void toml_inputs(void **s) { (void)s; replay("toml", fuzz_toml); }
@@ -53,6 +54,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ytree_inputs),
+		cmocka_unit_test(yfast_inputs),
 		cmocka_unit_test(jschema_inputs),
 		cmocka_unit_test(merge_inputs),
 		cmocka_unit_test(toml_inputs),

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "ytree.h"
+#include "ytree_internal.h"
 
 static struct ynode *parse(struct ytree *t, const char *text, struct diag_list *d)
 {
@@ -135,6 +136,59 @@ static void truthiness(void **state)
 	diag_list_free(&d);
 }
 
+/* The fast path takes text, and gives libfyaml's tree, or declines it. */
+static void fast_same(const char *text, bool accepted)
+{
+	struct ynode *fast = NULL;
+	int fr = ytree_fast_parse("v.yaml", text, strlen(text), &fast);
+	if (fr != (accepted ? 1 : 0))
+		fail_msg("the fast path %s:\n%s", accepted ? "declines" : "accepts", text);
+	struct ytree a, b;
+	struct diag_list da = {0}, db = {0};
+	int ra = ytree_parse(&a, "v.yaml", text, strlen(text), &da);
+	int rb = ytree_parse_ex(&b, "v.yaml", text, strlen(text), &db, YTREE_NO_FAST);
+	assert_int_equal(ra, rb);
+	assert_int_equal(da.len, db.len);
+	if (fast) {
+		assert_int_equal(rb, 0);
+		if (!ynode_identical(fast, b.root))
+			fail_msg("the fast path's tree differs from libfyaml's:\n%s", text);
+	}
+	if (ra == 0)
+		assert_true(ynode_identical(a.root, b.root));
+	ynode_free(fast);
+	ytree_free(&a);
+	ytree_free(&b);
+	diag_list_free(&da);
+	diag_list_free(&db);
+}
+
+static void fast_path_subset(void **state)
+{
+	(void)state;
+	/* what the writers produce: quoted strings with escapes, integers, booleans, nesting,
+	 * block sequences of scalars and of mappings, flow sequences, {} and [], literal blocks,
+	 * comments, blank lines, quoted keys, characters beyond ASCII (columns count characters) */
+	fast_same("# head\nname: \"aeterna\"\nservices:\n  a:\n    image: \"x:1\"\n    n: -12\n    z: 0\n"
+		  "    ok: true\n    no: false\n    command: [\"serve\", \"--port\", \"8080\"]\n    e: []\n    m: {}\n"
+		  "\n    # inner comment\n    ports:\n      - \"127.0.0.1:1:1\"\n      - 5\n  b:\n    - k: \"v\"\n      j: 1\n"
+		  "    - \"s\"\n\"quoted key\": \"t\\\"q\\\\b\\n\\u00e9\\u20ac\\/\"\nblock: |\n  line 1\n\n    indented\n  # not a comment\n\n"
+		  "after: \"\xc3\xa9t\xc3\xa9\"\n\"\xc3\xa9\": \"\xe2\x82\xac x\"\n", true);
+	fast_same("a:\n  - b: |\n      text\n    c: 2\n", true);
+	/* outside the subset: declined, and libfyaml's path decides (same verdict, same diagnostics) */
+	static const char *const outside[] = {
+		"a: plain\n", "a: 1.5\n", "a: ~\n", "a: yes\n", "a: 0x1F\n", "a: 007\n", "a: 1 # c\n",
+		"a: \"x\" # c\n", "a: &x \"1\"\nb: *x\n", "a: !!str \"1\"\n", "a: \"x\"\na: \"y\"\n",
+		"a:\n\tb: 1\n", "a: \"x\"\r\n", "a: \"x\"", "---\na: 1\n", "a:\n- 1\n", "a:\nb: 1\n",
+		"- 1\n", "a: |-\n  x\n", "a: |\n\n  x\n", "a: |\n  x\n   \n", "a: \"x\\ty\\u0000\"\n",
+		"a: \"\\ud800\"\n", "a: \"x\\q\"\n", "a: [\"x\",\"y\"]\n", "a: [1, 2]\n", "a: {b: 1}\n",
+		"a:  \"x\"\n", "a: \"x\" \n", "1: \"x\"\n", "a b: 1\n", "a:\n  b: 1\n c: 2\n", "a: 123456789012345678901\n",
+		"<<: {}\n", "a: \"multi\n  line\"\n", "%YAML 1.1\n---\na: 1\n", "a: \"\x01\"\n", "a: 1\n...\n",
+	};
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++)
+		fast_same(outside[i], false);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +198,7 @@ int main(void)
 		cmocka_unit_test(anchors_and_merge_keys),
 		cmocka_unit_test(merge_like_helm),
 		cmocka_unit_test(truthiness),
+		cmocka_unit_test(fast_path_subset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

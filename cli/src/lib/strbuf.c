@@ -38,24 +38,46 @@ void strbuf_putc(struct strbuf *sb, char c) { strbuf_add(sb, &c, 1); }
 
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 {
-	va_list ap, ap2;
+	if (sb->failed)
+		return;
+	/* one pass when the text fits the room left (the usual case); a second one after growing */
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
+	va_list ap;
 	va_start(ap, fmt);
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(room ? sb->buf + sb->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n >= 0 && grow(sb, (size_t)n)) {
-		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap2);
-		sb->len += (size_t)n;
-	} else if (n < 0) {
+	if (n < 0) {
 		sb->failed = true;
+		if (room)
+			sb->buf[sb->len] = '\0';
+		return;
 	}
-	va_end(ap2);
+	if ((size_t)n < room) {
+		sb->len += (size_t)n;
+		return;
+	}
+	if (room)
+		sb->buf[sb->len] = '\0'; /* the truncated attempt is not kept */
+	if (!grow(sb, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
 }
 
 void strbuf_quote(struct strbuf *sb, const char *s)
 {
 	strbuf_putc(sb, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != 0x7f && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			strbuf_add(sb, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
 		switch (*p) {
 		case '"': strbuf_puts(sb, "\\\""); break;
 		case '\\': strbuf_puts(sb, "\\\\"); break;
@@ -64,12 +86,9 @@ void strbuf_quote(struct strbuf *sb, const char *s)
 		case '\r': strbuf_puts(sb, "\\r"); break;
 		case '\b': strbuf_puts(sb, "\\b"); break;
 		case '\f': strbuf_puts(sb, "\\f"); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				strbuf_printf(sb, "\\u%04X", *p);
-			else
-				strbuf_putc(sb, (char)*p);
+		default: strbuf_printf(sb, "\\u%04X", *p); break;
 		}
+		p++;
 	}
 	strbuf_putc(sb, '"');
 }

@@ -27,12 +27,15 @@ void toml_table(struct strbuf *out, const char *name)
 {
 	if (out->len)
 		strbuf_putc(out, '\n');
-	strbuf_printf(out, "[%s]\n", name);
+	strbuf_putc(out, '[');
+	strbuf_puts(out, name);
+	strbuf_puts(out, "]\n");
 }
 
 void toml_string(struct strbuf *out, const char *key, const char *value)
 {
-	strbuf_printf(out, "%s = ", key);
+	strbuf_puts(out, key);
+	strbuf_puts(out, " = ");
 	toml_quote(out, value ? value : "");
 	strbuf_putc(out, '\n');
 }
@@ -44,7 +47,8 @@ void toml_int(struct strbuf *out, const char *key, int64_t value)
 
 void toml_bool(struct strbuf *out, const char *key, bool value)
 {
-	strbuf_printf(out, "%s = %s\n", key, value ? "true" : "false");
+	strbuf_puts(out, key);
+	strbuf_puts(out, value ? " = true\n" : " = false\n");
 }
 
 /* ---- reader ---- */

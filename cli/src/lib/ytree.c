@@ -1,5 +1,6 @@
 /* YAML → ynode trees with positions, scalars resolved like Helm (go-yaml, YAML 1.1). */
 #include "ytree.h"
+#include "ytree_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -113,8 +114,8 @@ static size_t key_pos(const struct ynode *cn, const char *key)
 	return n->len;
 }
 
-/* Appends a child (and, for mappings, its key). Takes ownership of child on success. */
-static int ynode_append(struct ynode *n, const char *key, unsigned kline, unsigned kcol, struct ynode *child)
+/* see ytree_internal.h */
+int ytree_append_(struct ynode *n, const char *key, unsigned kline, unsigned kcol, struct ynode *child)
 {
 	if (n->len == n->cap_) {
 		size_t cap = n->cap_ ? 2 * n->cap_ : 4;
@@ -175,7 +176,7 @@ struct ynode *ynode_clone(const struct ynode *n)
 		goto fail;
 	for (size_t i = 0; i < n->len; i++) {
 		struct ynode *child = ynode_clone(n->items[i]);
-		if (!child || ynode_append(c, n->keys ? n->keys[i] : NULL, n->key_line ? n->key_line[i] : 0,
+		if (!child || ytree_append_(c, n->keys ? n->keys[i] : NULL, n->key_line ? n->key_line[i] : 0,
 					   n->key_col ? n->key_col[i] : 0, child)) {
 			ynode_free(child);
 			goto fail;
@@ -294,7 +295,7 @@ struct ynode *ynode_from_json(const json_t *j)
 		json_t *v;
 		json_array_foreach(j, i, v) {
 			struct ynode *c = ynode_from_json(v);
-			if (!c || ynode_append(n, NULL, 0, 0, c)) {
+			if (!c || ytree_append_(n, NULL, 0, 0, c)) {
 				ynode_free(c);
 				ynode_free(n);
 				return NULL;
@@ -309,7 +310,7 @@ struct ynode *ynode_from_json(const json_t *j)
 		json_t *v;
 		json_object_foreach((json_t *)j, k, v) {
 			struct ynode *c = ynode_from_json(v);
-			if (!c || ynode_append(n, k, 0, 0, c)) {
+			if (!c || ytree_append_(n, k, 0, 0, c)) {
 				ynode_free(c);
 				ynode_free(n);
 				return NULL;
@@ -354,7 +355,7 @@ int ynode_merge_values(struct ynode **dst, const struct ynode *src)
 			d->key_col[j] = src->key_col ? src->key_col[i] : 0;
 		} else {
 			struct ynode *c = ynode_clone(src->items[i]);
-			if (!c || ynode_append(d, src->keys[i], src->key_line ? src->key_line[i] : 0,
+			if (!c || ytree_append_(d, src->keys[i], src->key_line ? src->key_line[i] : 0,
 					       src->key_col ? src->key_col[i] : 0, c)) {
 				ynode_free(c);
 				return -1;
@@ -374,7 +375,7 @@ int ynode_coalesce(struct ynode *user, const struct ynode *defaults)
 		if (j == user->len) {
 			/* a built-in default is shared as it is; anything else is copied */
 			struct ynode *c = dv->static_ ? (struct ynode *)dv : ynode_clone(dv);
-			if (!c || ynode_append(user, defaults->keys[i], defaults->key_line ? defaults->key_line[i] : 0,
+			if (!c || ytree_append_(user, defaults->keys[i], defaults->key_line ? defaults->key_line[i] : 0,
 					       defaults->key_col ? defaults->key_col[i] : 0, c)) {
 				ynode_free(c);
 				return -1;
@@ -415,7 +416,7 @@ int ynode_merge(struct ynode **dst, const struct ynode *src)
 			d->key_col[j] = src->key_col ? src->key_col[i] : 0;
 		} else {
 			struct ynode *c = ynode_clone(v);
-			if (!c || ynode_append(d, src->keys[i], src->key_line ? src->key_line[i] : 0,
+			if (!c || ytree_append_(d, src->keys[i], src->key_line ? src->key_line[i] : 0,
 					       src->key_col ? src->key_col[i] : 0, c)) {
 				ynode_free(c);
 				return -1;
@@ -565,23 +566,22 @@ static void capture_diag(struct fy_diag *diag, void *user, const char *buf, size
 {
 	(void)diag;
 	struct capture *c = user;
-	if (c->count++ || !c->diags)
-		return;
 	const char *e = NULL;
 	for (size_t i = 0; i + 7 <= len; i++)
 		if (!memcmp(buf + i, "error: ", 7)) {
 			e = buf + i + 7;
 			break;
 		}
+	/* only errors: a warning does not stop libfyaml (and its text names a memory address) */
+	if (!e || c->count++ || !c->diags)
+		return;
 	unsigned line = 0, col = 0;
-	if (e) {
-		const char *p = e - 7;
-		while (p > buf && p[-1] != '>')
-			p--;
-		if (sscanf(p, ":%u:%u:", &line, &col) != 2)
-			line = col = 0;
-	}
-	const char *msg = e ? e : buf;
+	const char *p = e - 7;
+	while (p > buf && p[-1] != '>')
+		p--;
+	if (sscanf(p, ":%u:%u:", &line, &col) != 2)
+		line = col = 0;
+	const char *msg = e;
 	int mlen = (int)(len - (size_t)(msg - buf));
 	while (mlen > 0 && (msg[mlen - 1] == '\n' || msg[mlen - 1] == ' '))
 		mlen--;
@@ -625,6 +625,22 @@ static const char *core_tag(struct fy_token *tag)
 /* The characters go-yaml (and so helm) accepts: UTF-8 only, and of the control characters only
  * tab, line feed, carriage return and NEL (YAML 1.1 "printable"). A byte order mark may open the
  * file. Returns 0, or -1 with one diagnostic at the first offending character. */
+/* Line and column (1-based; columns count characters) of `at`, counted from `start` (past a
+ * byte order mark). Only computed for a diagnostic: the scan itself does not track them. */
+static void pos_of(const unsigned char *start, const unsigned char *at, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (const unsigned char *q = start; q < at; q++) {
+		if (*q == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if ((*q & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
 static int check_chars(const struct ytree *t, struct diag_list *diags)
 {
 	const unsigned char *p = (const unsigned char *)t->text, *end = p + t->len;
@@ -634,9 +650,14 @@ static int check_chars(const struct ytree *t, struct diag_list *diags)
 	}
 	if (t->len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
 		p += 3;
-	unsigned line = 1, col = 1;
+	const unsigned char *start = p;
+	unsigned line, col;
 	while (p < end) {
 		unsigned c = *p;
+		if ((c >= 0x20 && c <= 0x7E) || c == 0x0A) { /* printable ASCII and newlines: the common case */
+			p++;
+			continue;
+		}
 		size_t n = 1;
 		if (c >= 0x80) {
 			n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
@@ -648,12 +669,14 @@ static int check_chars(const struct ytree *t, struct diag_list *diags)
 					c = (c << 6) | (p[k] & 0x3F);
 			}
 			if (!n || (n == 3 && (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))) || (n == 4 && (c < 0x10000 || c > 0x10FFFF))) {
+				pos_of(start, p, &line, &col);
 				diag_add(diags, DIAG_ERROR, t->file, line, col, "invalid UTF-8 (byte 0x%02X): values files must be UTF-8", *p);
 				return -1;
 			}
 		}
 		if (c == 0x85 || c == 0x2028 || c == 0x2029) {
 			/* YAML 1.1 line breaks: go-yaml breaks the line there, libfyaml (YAML 1.2) does not */
+			pos_of(start, p, &line, &col);
 			diag_add(diags, DIAG_ERROR, t->file, line, col,
 				 "U+%04X is a line break for helm (YAML 1.1): use a plain newline, or write it as an escape in a double-quoted string", c);
 			return -1;
@@ -661,6 +684,7 @@ static int check_chars(const struct ytree *t, struct diag_list *diags)
 		bool ok = c == 0x09 || c == 0x0A || c == 0x0D || (c >= 0x20 && c <= 0x7E) ||
 			  (c >= 0xA0 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD) || c >= 0x10000;
 		if (!ok) {
+			pos_of(start, p, &line, &col);
 			if (c < 0x20 || (c >= 0x7F && c <= 0x9F))
 				diag_add(diags, DIAG_ERROR, t->file, line, col,
 					 "control character U+%04X is not allowed in YAML (write it as an escape in a double-quoted string, e.g. \\x%02X)", c, c);
@@ -668,18 +692,18 @@ static int check_chars(const struct ytree *t, struct diag_list *diags)
 				diag_add(diags, DIAG_ERROR, t->file, line, col, "character U+%04X is not allowed in YAML", c);
 			return -1;
 		}
-		if (c == 0x0A) {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
 		p += n;
 	}
 	return 0;
 }
 
 int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len, struct diag_list *diags)
+{
+	return ytree_parse_ex(t, file, text, len, diags, 0);
+}
+
+int ytree_parse_ex(struct ytree *t, const char *file, const char *text, size_t len, struct diag_list *diags,
+		   unsigned flags)
 {
 	memset(t, 0, sizeof(*t));
 	t->file = strdup(file);
@@ -695,7 +719,8 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 	/* libfyaml 0.7.12 can loop forever on a malformed directive line ("%:"): values files
 	 * need no directives, so any line starting with '%' must be a well-formed one. */
 	unsigned lineno = 1;
-	for (const char *p = t->text, *end = t->text + len; p < end; lineno++) {
+	const char *first = len >= 3 && !memcmp(t->text, "\xEF\xBB\xBF", 3) ? t->text + 3 : t->text; /* past a BOM */
+	for (const char *p = memchr(t->text, '%', len) ? first : t->text + len, *end = t->text + len; p < end; lineno++) {
 		const char *nl = p; /* a line ends at \n, \r or \r\n, as libfyaml reads them */
 		while (nl < end && *nl != '\n' && *nl != '\r')
 			nl++;
@@ -712,6 +737,17 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 			return -1;
 		}
 		p = nl ? nl + 1 : end;
+	}
+
+	if (!(flags & YTREE_NO_FAST)) {
+		struct ynode *fast = NULL;
+		int fr = ytree_fast_parse(t->file, t->text, len, &fast);
+		if (fr < 0)
+			return -1;
+		if (fr > 0) {
+			t->root = fast;
+			return 0;
+		}
 	}
 
 	struct capture cap = { diags, t->file, 0 };
@@ -867,7 +903,7 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 						if (ynode_get(n, src->keys[i]))
 							continue;
 						struct ynode *c = ynode_clone(src->items[i]);
-						if (!c || ynode_append(n, src->keys[i], src->key_line[i], src->key_col[i], c)) {
+						if (!c || ytree_append_(n, src->keys[i], src->key_line[i], src->key_col[i], c)) {
 							ynode_free(c);
 							rc = -1;
 						}
@@ -908,11 +944,11 @@ int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len,
 				struct frame *f = &st[depth - 1];
 				if (f->node->kind == Y_MAP && f->key && !strcmp(f->key, "<<") && n->kind == Y_MAP) {
 					/* merge key: its pairs fill in what the mapping does not set itself */
-					if ((!f->merges && !(f->merges = ynode_new(Y_SEQ))) || ynode_append(f->merges, NULL, 0, 0, n)) {
+					if ((!f->merges && !(f->merges = ynode_new(Y_SEQ))) || ytree_append_(f->merges, NULL, 0, 0, n)) {
 						ynode_free(n);
 						rc = -1;
 					}
-				} else if (ynode_append(f->node, f->key, f->kline, f->kcol, n)) {
+				} else if (ytree_append_(f->node, f->key, f->kline, f->kcol, n)) {
 					ynode_free(n);
 					rc = -1;
 				}
@@ -1013,4 +1049,22 @@ const char *ytree_line(const struct ytree *t, unsigned line, size_t *len)
 	if (*len && p[*len - 1] == '\r')
 		(*len)--;
 	return p;
+}
+
+bool ynode_identical(const struct ynode *a, const struct ynode *b)
+{
+	if (a->kind != b->kind || a->line != b->line || a->col != b->col || a->len != b->len ||
+	    strcmp(a->text ? a->text : "", b->text ? b->text : "") || (!a->text) != (!b->text))
+		return false;
+	if ((a->kind == Y_BOOL && a->boolean != b->boolean) ||
+	    (a->kind == Y_INT && (a->integer != b->integer || a->number != b->number)))
+		return false;
+	for (size_t i = 0; i < a->len; i++) {
+		if (a->kind == Y_MAP && (strcmp(a->keys[i], b->keys[i]) || a->key_line[i] != b->key_line[i] ||
+					 a->key_col[i] != b->key_col[i]))
+			return false;
+		if (!ynode_identical(a->items[i], b->items[i]))
+			return false;
+	}
+	return true;
 }

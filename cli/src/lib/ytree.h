@@ -59,6 +59,13 @@ struct ytree {
 /* Parses text (copied). Errors and warnings go to diags; returns 0, or -1 when the text is not
  * YAML (diags say where) or memory ran out. On -1 the tree is empty but still freeable. */
 int ytree_parse(struct ytree *t, const char *file, const char *text, size_t len, struct diag_list *diags);
+/* ytree_parse, with flags: YTREE_NO_FAST always uses libfyaml (ytree_parse first tries a fast
+ * path for the plain YAML aeterna itself writes, which builds the identical tree; tests compare). */
+enum { YTREE_NO_FAST = 1 };
+int ytree_parse_ex(struct ytree *t, const char *file, const char *text, size_t len, struct diag_list *diags,
+		   unsigned flags);
+/* Same tree, node for node: kinds, values, keys, order and every position (file aside). */
+bool ynode_identical(const struct ynode *a, const struct ynode *b);
 /* Reads and parses a file; an unreadable file is a diagnostic at line 0. */
 int ytree_load(struct ytree *t, const char *path, struct diag_list *diags);
 void ytree_free(struct ytree *t);

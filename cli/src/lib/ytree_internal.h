@@ -1,0 +1,18 @@
+/* ytree_internal.h — shared by ytree.c and ytree_fast.c only. */
+#ifndef AETERNA_YTREE_INTERNAL_H
+#define AETERNA_YTREE_INTERNAL_H
+
+#include "strbuf.h"
+#include "ytree.h"
+
+/* Appends a child (and, for mappings, a copy of key) to n; takes ownership of child on
+ * success. Returns 0, or -1 when memory runs out (child still the caller's). */
+int ytree_append_(struct ynode *n, const char *key, unsigned kline, unsigned kcol, struct ynode *child);
+
+/* The fast path for the YAML aeterna's own writers produce (the subset is in ytree_fast.c).
+ * Returns 1 with *root set (caller owns it; nodes borrow `file`) when the text is in the subset
+ * and so parsed; 0 when it is not (nothing allocated: libfyaml's path takes over); -1 when memory
+ * runs out. */
+int ytree_fast_parse(const char *file, const char *text, size_t len, struct ynode **root);
+
+#endif
