@@ -1,6 +1,10 @@
 /* main.c — entry point and command table of the `aeterna` tool. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
+
+#include <jansson.h>
 
 #include "commands.h"
 #include "docs.h"
@@ -111,5 +115,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "aeterna: '%s' is not an aeterna command. See 'aeterna --help'.\n", name);
 		return EXIT_USAGE;
 	}
+	/* jansson's hash seed (it guards JSON from servers and users against colliding keys): one
+	 * getrandom(2) instead of jansson's own open/read/close of /dev/urandom */
+	uint32_t seed = 0;
+	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == (ssize_t)sizeof(seed) && seed)
+		json_object_seed(seed);
 	return c->run(argc - 1, argv + 1);
 }

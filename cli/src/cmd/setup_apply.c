@@ -156,14 +156,16 @@ int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, b
 		ae_error_set(err, "out of memory");
 		goto out;
 	}
-	made_aeterna_dir = access(aeterna_dir, F_OK) != 0;
-	if (mkdir_p(aeterna_dir, 0700) < 0) {
+	made_aeterna_dir = mkdir(aeterna_dir, 0700) == 0;
+	if (!made_aeterna_dir && errno != EEXIST) {
 		ae_error_errno(err, errno, "cannot create %s", aeterna_dir);
 		goto out;
 	}
+	size_t dlen = strlen(dir);
 	for (size_t i = 0; i < p->n; i++) {
-		if (p->files[i].in_output_dir)
-			continue;
+		const char *path = p->files[i].path, *slash = strrchr(path, '/');
+		if (p->files[i].in_output_dir || (slash && (size_t)(slash - path) == dlen && !strncmp(path, dir, dlen)))
+			continue; /* in the output folder, which exists */
 		char *parent = parent_of(p->files[i].path);
 		int r = parent ? mkdir_p(parent, 0755) : -1;
 		if (r < 0)

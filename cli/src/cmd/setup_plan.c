@@ -38,42 +38,62 @@ char *setup_opencode_path(int scope, const char *dir, struct ae_error *err)
 	} else {
 		/* OpenCode reads a project's opencode.json at the root of its git work tree (or the
 		 * folder it runs in), not in a deployment folder inside the project. Deployment files
-		 * written outside the current project (e.g. -o /srv/aeterna) keep the entry next to them. */
-		char cwd[4096], up[4096], probe[4096 + 8], out[4096];
-		if (!getcwd(cwd, sizeof(cwd))) {
+		 * written outside the current project (e.g. -o /srv/aeterna) keep the entry next to them.
+		 * (Paths are allocated to their size: four PATH_MAX buffers would cost the stack pages.) */
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd) {
 			ae_error_errno(err, errno, "cannot tell the current folder (for opencode.json)");
 			return NULL;
 		}
-		const char *root = cwd;
-		memcpy(up, cwd, strlen(cwd) + 1);
-		for (;;) {
-			snprintf(probe, sizeof(probe), "%s/.git", up);
-			if (access(probe, F_OK) == 0) {
-				root = up;
+		size_t rl = strlen(cwd); /* the project root: cwd[0..rl) */
+		struct strbuf probe = {0};
+		for (size_t up = rl;;) {
+			probe.len = 0;
+			strbuf_add(&probe, cwd, up);
+			strbuf_puts(&probe, "/.git");
+			if (strbuf_failed(&probe) || access(strbuf_str(&probe), F_OK) == 0) {
+				rl = up;
 				break;
 			}
-			char *slash = strrchr(up, '/');
-			if (!slash || slash == up)
+			while (up > 0 && cwd[up - 1] != '/')
+				up--;
+			if (up <= 1) /* "/" reached: no work tree; the current folder is the root */
 				break;
-			*slash = '\0';
+			up--;
 		}
 		/* the output folder, or its nearest existing parent, resolved */
-		snprintf(probe, sizeof(probe), "%s", dir);
-		while (!realpath(probe, out)) {
-			char *slash = strrchr(probe, '/');
+		probe.len = 0;
+		strbuf_puts(&probe, dir);
+		char *out = NULL;
+		int rerr = ENOMEM;
+		while (!strbuf_failed(&probe) && !(out = realpath(strbuf_str(&probe), NULL)) && (rerr = errno) != ENOMEM) {
+			char *slash = strrchr(probe.buf, '/');
+			if (!slash && !strcmp(probe.buf, "."))
+				break; /* not even the current folder resolves */
 			if (!slash) {
-				snprintf(probe, sizeof(probe), ".");
+				probe.len = 0;
+				strbuf_puts(&probe, ".");
 				continue;
 			}
 			*slash = '\0';
-			if (!*probe)
-				snprintf(probe, sizeof(probe), "/");
+			probe.len = (size_t)(slash - probe.buf);
+			if (!probe.len)
+				strbuf_puts(&probe, "/");
 		}
-		size_t rl = strlen(root);
-		bool inside = !strncmp(out, root, rl) && (out[rl] == '/' || out[rl] == '\0' || rl == 1);
-		if (!inside)
-			root = dir;
-		strbuf_printf(&sb, "%s/opencode.json", root);
+		strbuf_free(&probe);
+		if (!out) {
+			free(cwd);
+			ae_error_errno(err, rerr, "cannot resolve -o %s (for opencode.json)", dir);
+			return NULL;
+		}
+		bool inside = !strncmp(out, cwd, rl) && (out[rl] == '/' || out[rl] == '\0' || rl == 1);
+		if (inside)
+			strbuf_add(&sb, cwd, rl == 1 ? 0 : rl); /* "/" is the root: no "//" */
+		else
+			strbuf_puts(&sb, dir);
+		strbuf_puts(&sb, "/opencode.json");
+		free(out);
+		free(cwd);
 	}
 	if (strbuf_failed(&sb)) {
 		strbuf_free(&sb);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -84,7 +85,7 @@ void atomic_cleanup_on_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-/* name is <base>.tmpXXXXXX (six characters from mkstemp) */
+/* name is <base>.tmpXXXXXX (six letters or digits: atomic_batch_add, keep_old) */
 static bool is_temp_of(const char *name, const char *base)
 {
 	size_t n = strlen(base);
@@ -329,8 +330,10 @@ int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data,
 	*st = (struct atomic_staged){ .fd = -1, .backup = opts->backup, .now = opts->now };
 	/* A symlink (dotfile managers) is followed: its target is replaced, the link kept. */
 	struct stat lst;
-	char *real = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
+	bool present = lstat(path, &lst) == 0;
+	char *real = present && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
 	st->path = real ? real : strdup(path); /* from here on, the path written is st->path */
+	st->absent_ = !present && errno == ENOENT; /* commit replaces it only if it still does not exist */
 	path = NULL;
 	size_t tsize = st->path ? strlen(st->path) + 16 : 0;
 	st->tmp = st->path ? malloc(tsize) : NULL;
@@ -339,20 +342,43 @@ int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data,
 		free(st->tmp);
 		return ae_error_set(err, "out of memory");
 	}
-	snprintf(st->tmp, tsize, "%s.tmpXXXXXX", st->path);
-	tmp_register(st->tmp);
-	st->fd = mkstemp(st->tmp);
+	/* the temporary file is made with its final mode (mkstemp would make it 0600 and need a
+	 * chmod); a umask that would take bits away is undone by fchmod */
+	static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	int fd = -1, open_errno = EEXIST;
+	for (int attempt = 0; attempt < 100 && fd < 0 && open_errno == EEXIST; attempt++) {
+		unsigned char r[6];
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+			open_errno = errno ? errno : EIO;
+			break;
+		}
+		char suffix[7];
+		for (size_t k = 0; k < 6; k++)
+			suffix[k] = letters[r[k] % (sizeof(letters) - 1)];
+		suffix[6] = '\0';
+		snprintf(st->tmp, tsize, "%s.tmp%s", st->path, suffix);
+		tmp_register(st->tmp);
+		fd = open(st->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, opts->mode);
+		open_errno = fd < 0 ? errno : 0;
+		if (fd < 0)
+			tmp_unregister(st->tmp);
+	}
+	st->fd = fd;
 	if (st->fd < 0) {
 		char *dir = dir_of(st->path);
-		ae_error_errno(err, errno, "cannot create a file in %s", dir ? dir : st->path);
+		ae_error_errno(err, open_errno, "cannot create a file in %s", dir ? dir : st->path);
 		free(dir);
-		tmp_unregister(st->tmp);
 		free(st->path);
 		free(st->tmp);
 		return -1;
 	}
 	b->len++;
-	if (fchmod(st->fd, opts->mode) < 0 || write_all(st->fd, data, len) < 0)
+	static mode_t mask = (mode_t)-1;
+	if (mask == (mode_t)-1) { /* the process's umask, read once */
+		mask = umask(0);
+		umask(mask);
+	}
+	if (((opts->mode & mask) && fchmod(st->fd, opts->mode) < 0) || write_all(st->fd, data, len) < 0)
 		return ae_error_errno(err, errno, "cannot write %s", st->path);
 	return 0;
 }
@@ -363,15 +389,24 @@ static void *sync_one(void *arg)
 	return (void *)(intptr_t)(fsync(st->fd) < 0 ? errno : 0);
 }
 
-/* True when every staged file is on the same filesystem. */
+/* True when every staged file is on the same filesystem. Files in one directory are: only the
+ * first file of each directory is asked. */
 static bool same_filesystem(const struct atomic_batch *b)
 {
 	struct stat first, st;
 	if (b->len == 0 || fstat(b->items[0].fd, &first) < 0)
 		return false;
-	for (size_t i = 1; i < b->len; i++)
-		if (fstat(b->items[i].fd, &st) < 0 || st.st_dev != first.st_dev)
+	for (size_t i = 1; i < b->len; i++) {
+		const char *slash = strrchr(b->items[i].path, '/');
+		size_t dlen = slash ? (size_t)(slash - b->items[i].path) : 0;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const char *js = strrchr(b->items[j].path, '/');
+			seen = (js ? (size_t)(js - b->items[j].path) : 0) == dlen && !strncmp(b->items[j].path, b->items[i].path, dlen);
+		}
+		if (!seen && (fstat(b->items[i].fd, &st) < 0 || st.st_dev != first.st_dev))
 			return false;
+	}
 	return true;
 }
 
@@ -468,14 +503,29 @@ int atomic_batch_commit(struct atomic_batch *b, struct ae_error *err)
 		struct atomic_staged *st = &b->items[i];
 		int e = 0;
 		const char *what = "replace";
-		bool existed = access(st->path, F_OK) == 0;
-		if (existed && st->backup) {
+		bool existed = true;
+		if (st->absent_) {
+			/* absent when staged: replace it only if it still is (no check-then-rename race) */
+			if (renameat2(AT_FDCWD, st->tmp, AT_FDCWD, st->path, RENAME_NOREPLACE) == 0) {
+				st->replaced = true;
+				st->existed = false;
+				tmp_unregister(st->tmp);
+				free(st->tmp);
+				st->tmp = NULL;
+				continue;
+			}
+			if (errno != EEXIST && errno != EINVAL && errno != ENOSYS)
+				e = errno; /* EINVAL/ENOSYS: a filesystem without RENAME_NOREPLACE; EEXIST: it appeared */
+		}
+		if (!e)
+			existed = access(st->path, F_OK) == 0;
+		if (!e && existed && st->backup) {
 			struct ae_error berr;
 			if (make_backup(st->path, st->now, &st->backup_path, &berr) < 0) {
 				e = errno ? errno : EIO;
 				what = "back up";
 			}
-		} else if (existed && keep_old(st) < 0) {
+		} else if (!e && existed && keep_old(st) < 0) {
 			e = errno;
 			what = "back up";
 		}

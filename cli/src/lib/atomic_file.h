@@ -41,6 +41,7 @@ struct atomic_staged {
 	char *backup_path; /* owned: set by commit when a backup was made */
 	char *old_path;    /* owned: rollback link of an existing target without a backup */
 	bool existed, replaced;
+	bool absent_; /* private: the target did not exist when staged */
 };
 
 struct atomic_batch {

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +33,7 @@ void ynode_free(struct ynode *n)
 		if (n->keys)
 			free(n->keys[i]);
 	}
-	free(n->items);
-	free(n->keys);
-	free(n->key_line);
-	free(n->key_col);
+	free(n->items); /* the keys and their positions live in the same block (ytree_append_) */
 	free(n->text);
 	free(n->index_);
 	free(n);
@@ -118,25 +116,30 @@ static size_t key_pos(const struct ynode *cn, const char *key)
 int ytree_append_(struct ynode *n, const char *key, unsigned kline, unsigned kcol, struct ynode *child)
 {
 	if (n->len == n->cap_) {
+		/* one block: items, then (mappings) keys, key lines and key columns */
 		size_t cap = n->cap_ ? 2 * n->cap_ : 4;
-		struct ynode **items = realloc(n->items, cap * sizeof(*items));
+		size_t per = sizeof(*n->items) + (n->kind == Y_MAP ? sizeof(*n->keys) + 2 * sizeof(unsigned) : 0);
+		if (cap > SIZE_MAX / per)
+			return -1;
+		struct ynode **items = malloc(cap * per);
 		if (!items)
 			return -1;
-		n->items = items;
+		if (n->len)
+			memcpy(items, n->items, n->len * sizeof(*items));
 		if (n->kind == Y_MAP) {
-			char **keys = realloc(n->keys, cap * sizeof(*keys));
-			if (!keys)
-				return -1;
+			char **keys = (char **)(items + cap);
+			unsigned *kl = (unsigned *)(keys + cap), *kc = kl + cap;
+			if (n->len) {
+				memcpy(keys, n->keys, n->len * sizeof(*keys));
+				memcpy(kl, n->key_line, n->len * sizeof(*kl));
+				memcpy(kc, n->key_col, n->len * sizeof(*kc));
+			}
 			n->keys = keys;
-			unsigned *kl = realloc(n->key_line, cap * sizeof(*kl));
-			if (!kl)
-				return -1;
 			n->key_line = kl;
-			unsigned *kc = realloc(n->key_col, cap * sizeof(*kc));
-			if (!kc)
-				return -1;
 			n->key_col = kc;
 		}
+		free(n->items);
+		n->items = items;
 		n->cap_ = cap;
 	}
 	if (n->kind == Y_MAP) {

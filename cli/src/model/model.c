@@ -3,11 +3,11 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 static const char *const target_names[] = { "kubernetes", "docker-compose", "opencode-only", NULL };
@@ -589,21 +589,25 @@ static void set_default_int(struct deployment *d, enum field_id id, int value)
 		*model_int(d, f) = value;
 }
 
-/* A random password from /dev/urandom (alphanumeric, 24 characters). */
+/* A random password (alphanumeric, 24 characters) from getrandom(2), without modulo bias:
+ * bytes beyond the last whole multiple of the alphabet are drawn again. */
 static int random_password(char *out, size_t size, struct ae_error *err)
 {
 	static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-	unsigned char raw[64];
-	int fd = open("/dev/urandom", O_RDONLY);
-	if (fd < 0 || read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw)) {
-		if (fd >= 0)
-			close(fd);
-		return ae_error_set(err, "cannot read /dev/urandom to generate a password");
+	const unsigned k = sizeof(alphabet) - 1, limit = 256 / k * k;
+	size_t n = size - 1 < 24 ? size - 1 : 24, i = 0;
+	while (i < n) {
+		unsigned char raw[64];
+		ssize_t got = getrandom(raw, sizeof(raw), 0);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return ae_error_set(err, "cannot get random bytes to generate a password (getrandom: %s)",
+					    strerror(got < 0 ? errno : EIO));
+		for (ssize_t j = 0; j < got && i < n; j++)
+			if (raw[j] < limit)
+				out[i++] = alphabet[raw[j] % k];
 	}
-	close(fd);
-	size_t n = size - 1 < 24 ? size - 1 : 24;
-	for (size_t i = 0; i < n; i++)
-		out[i] = alphabet[raw[i] % (sizeof(alphabet) - 1)];
 	out[n] = '\0';
 	return 0;
 }
