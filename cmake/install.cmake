@@ -5,6 +5,10 @@
 include(GNUInstallDirs)
 
 install(TARGETS aeterna RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# the static aeterna's network helper (cli/src/lib/net_helper.h), where it looks for it
+if(AETERNA_IS_STATIC)
+  install(TARGETS aeterna-net RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/aeterna)
+endif()
 
 # Man pages and shell completions are produced from the built binary by scripts/gen-share.sh into
 # build/share/{man1,bash,zsh,fish}/ (the hook: the pages and completions come from the CLI's own
@@ -44,9 +48,9 @@ install(CODE "
   endforeach()
 ")
 
-# Debian package: dependencies computed by dpkg-shlibdeps from the libraries the binary links
-# (only libc6: libfyaml, jansson and PCRE2 are linked statically, see CMakeLists.txt), plus those
-# it loads at run time (below).
+# Debian package: dependencies computed by dpkg-shlibdeps from the libraries the executables link
+# (only libc6, for aeterna-net: aeterna is static, and libfyaml, jansson and PCRE2 are linked into
+# both, see CMakeLists.txt), plus those aeterna-net loads at run time (below).
 set(AETERNA_DEB_MAINTAINER "kikokikok <kikokikok@users.noreply.github.com>" CACHE STRING "Maintainer field of the .deb")
 set(CPACK_PACKAGE_NAME aeterna)
 set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")

@@ -96,7 +96,10 @@ def bench_startup():
     print(f"start-up: empty C program {e:.2f} ms; aeterna --version {v:.2f} ms ({v / e:.1f}x); "
           f"setup --non-interactive on tmpfs {s:.2f} ms ({ratio:.1f}x; target <= 2x: {'met' if ratio <= 2 else 'NOT met'})")
     libs = subprocess.run(["ldd", BIN], capture_output=True, text=True).stdout.count("=>")
-    print(f"  shared libraries loaded at start: {libs} (libcurl and libpq are loaded by status only)")
+    static = "statically linked" in subprocess.run(["file", BIN], capture_output=True, text=True).stdout
+    print(f"  shared libraries loaded at start: {libs}" +
+          (" (a static executable; status runs in aeterna-net, which loads libcurl and libpq)" if static
+           else " (libcurl and libpq are loaded by status only)"))
 
 
 def bench_80k():

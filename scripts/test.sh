@@ -130,8 +130,34 @@ build_without_test_tools() {
   rm -rf "$tmp"
   return $rc
 }
+# The release aeterna is static and hands status to aeterna-net (cli/src/lib/net_helper.h): the
+# same results as the helper's own status; without the helper, exit 2 and a sentence naming it.
+static_binary_hands_status_to_its_helper() {
+  local tmp rc=0 a b
+  tmp=$(mktemp -d)
+  file build/aeterna | grep -q "statically linked" || { echo "build/aeterna is not statically linked"; rc=1; }
+  build/aeterna setup --non-interactive -o "$tmp/out" >/dev/null || rc=1
+  local args=(status --config "$tmp/out/.aeterna/config.toml" --timeout 300 --server-url http://127.0.0.1:1
+              --postgres-host 127.0.0.1 --postgres-port 1 --cache-host 127.0.0.1 --cache-port 1 --vector-url http://127.0.0.1:1)
+  local ra rb
+  build/aeterna "${args[@]}" >"$tmp/a.txt"; ra=$?
+  build/aeterna-net "${args[@]}" >"$tmp/b.txt"; rb=$?
+  a=$(awk '{print $1, $3}' "$tmp/a.txt" | sort)
+  b=$(awk '{print $1, $3}' "$tmp/b.txt" | sort)
+  [ "$ra" = 1 ] && [ "$rb" = 1 ] || { echo "exit $ra (aeterna) and $rb (aeterna-net), want 1 and 1"; rc=1; }
+  [ "$a" = "$b" ] && grep -q "postgresql refused" <<<"$a" || { printf 'aeterna:\n%s\naeterna-net:\n%s\n' "$a" "$b"; rc=1; }
+  cp build/aeterna "$tmp/aeterna"
+  local err; err=$("$tmp/aeterna" status 2>&1 >/dev/null); local rm=$?
+  [ "$rm" = 2 ] && grep -q "network helper aeterna-net is missing" <<<"$err" && grep -q AETERNA_EXEC_PATH <<<"$err" ||
+    { echo "without the helper: exit $rm, '$err'"; rc=1; }
+  AETERNA_EXEC_PATH="$ROOT/build" "$tmp/aeterna" status --help | grep -q "^Usage: aeterna status" ||
+    { echo "AETERNA_EXEC_PATH is not followed"; rc=1; }
+  rm -rf "$tmp"
+  return $rc
+}
 suite "make build with only the build dependencies"
 check "make build: no .tools/, no cmocka; the binary runs setup, validate and status" build_without_test_tools
+check "the static aeterna runs status in aeterna-net (same results; a missing helper is named)" static_binary_hands_status_to_its_helper
 counts
 
 # --- Python-driven suites of the CLI (TAP output) ----------------------------------------
@@ -139,7 +165,7 @@ counts
 tap_suite() { # NAME SCRIPT [LOG-NAME]
   local name=$1 script=$2 log
   log="$LOGS/${3:-$(basename "$script" .py)}.log"
-  AETERNA_BIN="$ROOT/build-asan/aeterna" ASAN_OPTIONS=detect_leaks=1 "$PY" "$script" >"$log" 2>&1
+  AETERNA_BIN="${TAP_BIN:-$ROOT/build-asan/aeterna}" ASAN_OPTIONS=detect_leaks=1 "$PY" "$script" >"$log" 2>&1
   local rc=$? ok bad
   ok=$(grep -cE '^ok [0-9]+' "$log")
   PASSED=$((PASSED + ok))
@@ -158,6 +184,8 @@ tap_suite "setup-cli" cli/tests/setup_cli_test.py
 tap_suite "facts" cli/tests/facts_test.py
 tap_suite "setup-safety" cli/tests/setup_safety_test.py
 [ -f cli/tests/setup_wizard_test.py ] && tap_suite "setup-wizard" cli/tests/setup_wizard_test.py
+# the release binary is static: its wizard checks URLs through aeterna-net (net_helper.h)
+TAP_BIN="$ROOT/build/aeterna" tap_suite "setup-wizard (static build/aeterna)" cli/tests/setup_wizard_test.py setup_wizard_static
 PY=.tools/pyte-venv/bin/python tap_suite "setup-wizard-screens" cli/tests/setup_wizard_screen_test.py
 YTREE_FAST_DRIVER="$ROOT/build-asan/ytree_fast_driver" tap_suite "setup-e2e" cli/tests/setup_e2e_test.py
 VALUES_EDIT_DRIVER="$ROOT/build-asan/values_edit_driver" tap_suite "values-edit" cli/tests/values_edit_property_test.py

@@ -116,7 +116,8 @@ def generated_man_pages_and_completions_install_to_their_shells_folders():
             os.makedirs(dest)
             make_install(dest, prefix, env={"AETERNA_SHARE_DIR": f"{d}/share"})
             p = prefix.lstrip("/")
-            want = {f"{p}/bin/aeterna", f"{p}/share/bash-completion/completions/aeterna", f"{p}/{zsh_dir}/_aeterna",
+            want = {f"{p}/bin/aeterna", f"{p}/libexec/aeterna/aeterna-net",
+                    f"{p}/share/bash-completion/completions/aeterna", f"{p}/{zsh_dir}/_aeterna",
                     f"{p}/share/fish/vendor_completions.d/aeterna.fish"} | {f"{p}/share/man/man1/{m}.1" for m in PAGES}
             got = {x for x in tree(dest) if not x.endswith("/")}
             assert got == want, f"prefix {prefix}: missing {sorted(want - got)}, unexpected {sorted(got - want)}"
@@ -169,11 +170,15 @@ def deb_depends_on_the_package_of_every_library_the_binary_links_or_loads():
     assert field(deb, "Package") == "aeterna"
     assert field(deb, "Version") == project_version()
     depends = {re.split(r"[\s(]", d.strip())[0] for d in field(deb, "Depends").split(",")}
-    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", sh("readelf", "-d", os.path.join(BUILD, "aeterna")).stdout)
-    # libfyaml, jansson and PCRE2 are linked in (CMakeLists.txt: AETERNA_STATIC_DEPS), libcurl and
-    # libpq loaded at run time (below): the binary needs nothing but the C library to start
+    # aeterna is one static executable: no shared library at all (CMakeLists.txt: AETERNA_STATIC)
+    assert "(NEEDED)" not in sh("readelf", "-d", os.path.join(BUILD, "aeterna")).stdout
+    assert "statically linked" in sh("file", os.path.join(BUILD, "aeterna")).stdout
+    helper = os.path.join(BUILD, "aeterna-net")
+    needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]", sh("readelf", "-d", helper).stdout)
+    # its network helper: libfyaml, jansson and PCRE2 are linked in (AETERNA_STATIC_DEPS), libcurl
+    # and libpq loaded at run time (below): it needs nothing but the C library to start
     assert needed == ["libc.so.6"], needed
-    paths = dict(re.findall(r"^\s*(\S+) => (/\S+)", sh("ldd", os.path.join(BUILD, "aeterna")).stdout, re.M))
+    paths = dict(re.findall(r"^\s*(\S+) => (/\S+)", sh("ldd", helper).stdout, re.M))
     for lib in needed:
         path = paths[lib]
         r = sh("dpkg", "-S", path, check=False)
@@ -203,7 +208,7 @@ def deb_depends_on_the_package_of_every_library_the_binary_links_or_loads():
         status = sh("dpkg-query", "-W", "-f=${Status}", pkg, check=False).stdout
         assert "install ok installed" in status, f"Depends names {pkg}, which is not a Debian package installed here"
     files = sh("dpkg-deb", "-c", deb).stdout
-    assert "./usr/bin/aeterna" in files, files
+    assert "./usr/bin/aeterna" in files and "./usr/libexec/aeterna/aeterna-net" in files, files
 
 
 def fake_root(d, drop=None):
@@ -232,6 +237,11 @@ def deb_installs_with_dpkg_into_a_temporary_root_and_removes_cleanly():
         out = f"{d}/setup"
         sh(binary, "setup", "--non-interactive", "-o", out, env={"HOME": d})
         sh(binary, "validate", "-f", f"{out}/values.yaml", cwd=d)
+        # status runs in the installed helper (../libexec/aeterna/aeterna-net from the binary)
+        r = sh(binary, "status", "--config", f"{out}/.aeterna/config.toml", "--timeout", "300",
+               "--server-url", "http://127.0.0.1:1", "--postgres-host", "127.0.0.1", "--postgres-port", "1",
+               "--cache-host", "127.0.0.1", "--cache-port", "1", "--vector-url", "http://127.0.0.1:1", check=False)
+        assert r.returncode == 1 and "postgresql" in r.stdout and "refused" in r.stdout, (r.returncode, r.stdout, r.stderr)
         listed = sh("dpkg-query", f"--admindir={d}/var/lib/dpkg", "-L", "aeterna").stdout
         assert "/usr/bin/aeterna" in listed, listed
         sh("dpkg", f"--root={d}", "--force-script-chrootless", "-r", "aeterna")

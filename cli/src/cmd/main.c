@@ -8,16 +8,31 @@
 
 #include "commands.h"
 #include "docs.h"
+#include "net_helper.h"
 #include "setup.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
+#ifdef AETERNA_STATIC_MAIN
+/* status needs libcurl and libpq, which a static program cannot load: aeterna-net runs it */
+static int status_in_helper(int argc, char **argv)
+{
+	struct ae_error err;
+	net_helper_exec(argc, argv, &err);
+	fprintf(stderr, "aeterna status: %s\n", err.msg);
+	return EXIT_USAGE;
+}
+#define CMD_STATUS status_in_helper
+#else
+#define CMD_STATUS cmd_status
+#endif
+
 /* The command table. New commands add a line here and a cmd_<name>.c file. */
 static const struct command commands[] = {
 	{ "setup", "Ask how Aeterna should run and write its deployment files", cmd_setup },
 	{ "validate", "Check values files, docker-compose.yaml and config.toml without a cluster", cmd_validate },
-	{ "status", "Check every configured service live, concurrently", cmd_status },
+	{ "status", "Check every configured service live, concurrently", CMD_STATUS },
 	{ "completion", "Print a shell completion script (bash, zsh or fish)", cmd_completion },
 	{ "help", "Show help for aeterna or for one command", cmd_help },
 	{ "version", "Print the versions of the tool, chart and server", cmd_version },
@@ -110,6 +125,11 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
+#ifndef AETERNA_STATIC_MAIN /* the static executable leaves libcurl and libpq to aeterna-net (net_helper.h) */
+	net_reach_in_process = reach_curl;
+	if (!strcmp(name, "__reach")) /* for the static executable's wizard (not a user command) */
+		return wizard_reach_main(argc - 1, argv + 1);
+#endif
 	const struct command *c = find_command(name);
 	if (!c) {
 		fprintf(stderr, "aeterna: '%s' is not an aeterna command. See 'aeterna --help'.\n", name);

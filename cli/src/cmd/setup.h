@@ -20,6 +20,11 @@ int cmd_setup(int argc, char **argv);
  * the answers; questions whose field is set in `given` (flags) are not asked. reconfiguring
  * says so in the header. Returns 0, or an exit code (130 when interrupted). */
 int wizard_run(struct deployment *d, const struct deployment *given, bool reconfiguring);
+/* `aeterna-net __reach URL`: a HEAD request with the wizard's time limits, for the static
+ * executable's wizard (net_helper.h). Exit 0 when it answers; EXIT_REACH_FAILED with curl's reason
+ * on stdout when not; EXIT_REACH_NO_CURL without libcurl. */
+enum { EXIT_REACH_FAILED = 1, EXIT_REACH_USAGE = 2, EXIT_REACH_NO_CURL = 3 };
+int wizard_reach_main(int argc, char **argv);
 
 /* --validate: checks the files in dir. prev is the loaded config.toml (NULL when absent).
  * Prints findings; returns 0 when clean, 1 when a file has problems, 2 when none exist. */

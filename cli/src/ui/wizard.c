@@ -1,12 +1,14 @@
 /* wizard.c — the interactive question flow of `aeterna setup`. */
-#include <curl/curl.h>
-#include <dlfcn.h>
-#include <pthread.h>
-#include <stdatomic.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_helper.h"
 #include "prompt.h"
 #include "setup.h"
 
@@ -226,107 +228,96 @@ static const char *openai_key_shape(const char *k)
 	return NULL;
 }
 
-/* libcurl is loaded only here, when the wizard checks a URL: linking it would add ~30 shared
- * libraries to every start of the tool (and ~9 ms to `aeterna setup --non-interactive`). */
-struct curl_api {
-	CURL *(*init)(void);
-	CURLcode (*setopt)(CURL *, CURLoption, ...);
-	CURLcode (*perform)(CURL *);
-	const char *(*strerror)(CURLcode);
-	void (*cleanup)(CURL *);
-};
-
-static void *load_curl(struct curl_api *api)
-{
-	void *h = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
-	if (!h)
-		return NULL;
-	*(void **)&api->init = dlsym(h, "curl_easy_init");
-	*(void **)&api->setopt = dlsym(h, "curl_easy_setopt");
-	*(void **)&api->perform = dlsym(h, "curl_easy_perform");
-	*(void **)&api->strerror = dlsym(h, "curl_easy_strerror");
-	*(void **)&api->cleanup = dlsym(h, "curl_easy_cleanup");
-	if (!api->init || !api->setopt || !api->perform || !api->strerror || !api->cleanup) {
-		dlclose(h);
-		return NULL;
-	}
-	return h;
-}
-
 static const char *mongodb_uri_shape(const char *v)
 {
 	return check_answer(CHECK_MONGO, v);
 }
 
-/* The reachability check runs in a thread while the wizard shows a spinner; Esc cancels it
- * (curl's progress callback sees the flag within a second). */
-struct reach {
-	struct curl_api api;
-	CURL *c;
-	atomic_int done, cancel;
-	CURLcode rc;
+extern char **environ;
+
+/* The static executable: the check runs in aeterna-net (net_helper.h), a child the spinner waits
+ * for and Esc kills. */
+struct reach_child {
+	pid_t pid;
+	int status;
+	bool exited;
 };
 
-static int reach_progress(void *p, curl_off_t dt, curl_off_t dn, curl_off_t ut, curl_off_t un)
+static bool child_done(void *p)
 {
-	(void)dt, (void)dn, (void)ut, (void)un;
-	return atomic_load(&((struct reach *)p)->cancel);
+	struct reach_child *c = p;
+	if (!c->exited && waitpid(c->pid, &c->status, WNOHANG) == c->pid)
+		c->exited = true;
+	return c->exited;
 }
 
-static void *reach_run(void *p)
+static int reachability_helper(const char *url)
 {
-	struct reach *r = p;
-	r->rc = r->api.perform(r->c);
-	atomic_store(&r->done, 1);
-	return NULL;
+	struct ae_error err;
+	char *helper = net_helper_path(&err);
+	if (!helper) {
+		struct strbuf text = {0};
+		strbuf_printf(&text, "(the reachability check is skipped: %s)", err.msg);
+		prompt_note(strbuf_str(&text));
+		strbuf_free(&text);
+		return 0;
+	}
+	int out[2];
+	if (pipe(out) < 0) {
+		free(helper);
+		prompt_note("(the reachability check is skipped: cannot start it)");
+		return 0;
+	}
+	posix_spawn_file_actions_t fa;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, out[1], STDOUT_FILENO);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addclose(&fa, out[0]);
+	char *argv[] = { "aeterna", "__reach", (char *)url, NULL };
+	struct reach_child child = { 0 };
+	int e = posix_spawn(&child.pid, helper, &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	free(helper);
+	close(out[1]);
+	if (e) {
+		close(out[0]);
+		prompt_note("(the reachability check is skipped: cannot start aeterna-net)");
+		return 0;
+	}
+	struct strbuf msg = {0};
+	strbuf_printf(&msg, "Checking that %s answers", url);
+	int w = prompt_wait(strbuf_str(&msg), child_done, &child);
+	strbuf_free(&msg);
+	if (!child.exited) {
+		kill(child.pid, SIGKILL);
+		waitpid(child.pid, &child.status, 0);
+	}
+	char why[256] = "";
+	ssize_t n = read(out[0], why, sizeof(why) - 1);
+	close(out[0]);
+	why[n > 0 ? n : 0] = '\0';
+	why[strcspn(why, "\n")] = '\0';
+	int code = WIFEXITED(child.status) ? WEXITSTATUS(child.status) : -1;
+	if (w == PROMPT_INTERRUPTED)
+		return w;
+	if (w == PROMPT_BACK) {
+		prompt_note("Reachability check cancelled.");
+	} else if (code == EXIT_REACH_NO_CURL) {
+		prompt_note("(libcurl is not available: the reachability check is skipped)");
+	} else if (code != 0) {
+		char text[600];
+		snprintf(text, sizeof(text), "%s is not reachable from here (%s); continuing.", url,
+			 *why ? why : "the check did not finish");
+		prompt_warning(text);
+	}
+	return 0;
 }
-
-static bool reach_done(void *p) { return atomic_load(&((struct reach *)p)->done) != 0; }
 
 /* Warns (never blocks) when the URL does not answer. Returns 0 or PROMPT_INTERRUPTED. */
 static int reachability(const char *url)
 {
-	struct reach r;
-	memset(&r, 0, sizeof(r));
-	void *h = load_curl(&r.api);
-	if (!h) {
-		prompt_note("(libcurl is not available: the reachability check is skipped)");
-		return 0;
-	}
-	int rc = 0;
-	r.c = r.api.init();
-	pthread_t t;
-	if (r.c) {
-		r.api.setopt(r.c, CURLOPT_URL, url);
-		r.api.setopt(r.c, CURLOPT_NOBODY, 1L);
-		r.api.setopt(r.c, CURLOPT_CONNECTTIMEOUT, 3L);
-		r.api.setopt(r.c, CURLOPT_TIMEOUT, 5L);
-		r.api.setopt(r.c, CURLOPT_NOSIGNAL, 1L);
-		r.api.setopt(r.c, CURLOPT_NOPROGRESS, 0L);
-		r.api.setopt(r.c, CURLOPT_XFERINFOFUNCTION, reach_progress);
-		r.api.setopt(r.c, CURLOPT_XFERINFODATA, &r);
-		if (pthread_create(&t, NULL, reach_run, &r) == 0) {
-			struct strbuf msg = {0};
-			strbuf_printf(&msg, "Checking that %s answers", url);
-			int w = prompt_wait(strbuf_str(&msg), reach_done, &r);
-			strbuf_free(&msg);
-			atomic_store(&r.cancel, 1);
-			pthread_join(t, NULL);
-			if (w == PROMPT_INTERRUPTED)
-				rc = w;
-			else if (w == PROMPT_BACK)
-				prompt_note("Reachability check cancelled.");
-			else if (r.rc != CURLE_OK) {
-				char text[512];
-				snprintf(text, sizeof(text), "%s is not reachable from here (%s); continuing.", url,
-					 r.api.strerror(r.rc));
-				prompt_warning(text);
-			}
-		}
-		r.api.cleanup(r.c);
-	}
-	dlclose(h);
-	return rc;
+	return net_reach_in_process ? net_reach_in_process(url) : reachability_helper(url);
 }
 
 /* Backups of the Kubernetes deployment (the chart's backup.*), inside the advanced options. */
