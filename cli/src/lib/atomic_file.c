@@ -372,13 +372,11 @@ int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data,
 		free(st->tmp);
 		return -1;
 	}
-	b->len++;
-	static mode_t mask = (mode_t)-1;
-	if (mask == (mode_t)-1) { /* the process's umask, read once */
-		mask = umask(0);
-		umask(mask);
+	if (b->len++ == 0) { /* the umask, read once per batch */
+		b->umask_ = umask(0);
+		umask(b->umask_);
 	}
-	if (((opts->mode & mask) && fchmod(st->fd, opts->mode) < 0) || write_all(st->fd, data, len) < 0)
+	if (((opts->mode & b->umask_) && fchmod(st->fd, opts->mode) < 0) || write_all(st->fd, data, len) < 0)
 		return ae_error_errno(err, errno, "cannot write %s", st->path);
 	return 0;
 }

@@ -47,6 +47,7 @@ struct atomic_staged {
 struct atomic_batch {
 	struct atomic_staged *items; /* owned array */
 	size_t len, cap;
+	mode_t umask_; /* private: the umask when the first file was staged */
 };
 
 /* Stages data for path (written to a temporary file with opts->mode). Returns 0 or -1. */

@@ -24,10 +24,14 @@ size_t values_check_text(const char *name, const char *text, struct diag_list *d
 	struct ynode *merged = NULL;
 	if (ytree_parse(&mine, name, text, strlen(text), diags) < 0)
 		goto out;
-	/* as helm layers them: the file over the chart's defaults (built in, shared, not copied) */
-	merged = ynode_new(Y_MAP);
-	if (!merged || (mine.root->kind == Y_MAP && ynode_merge_values(&merged, mine.root) < 0) ||
-	    ynode_coalesce(merged, embedded_values_tree) < 0) {
+	/* as helm layers them: the file over the chart's defaults (built in, shared, not copied).
+	 * One file over nothing is that file: the defaults are coalesced into the parsed tree itself. */
+	struct ynode *user = mine.root;
+	if (user->kind != Y_MAP && !(user = merged = ynode_new(Y_MAP))) {
+		diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
+		goto out;
+	}
+	if (ynode_coalesce(user, embedded_values_tree) < 0) {
 		diag_add(diags, DIAG_ERROR, name, 0, 0, "out of memory");
 		goto out;
 	}
@@ -35,11 +39,11 @@ size_t values_check_text(const char *name, const char *text, struct diag_list *d
 	if (!s)
 		goto out;
 	size_t schema_before = diag_count(diags, DIAG_ERROR);
-	jschema_validate(s, merged, diags);
+	jschema_validate(s, user, diags);
 	jschema_free(s);
 	if (diag_count(diags, DIAG_ERROR) == schema_before) {
 		struct rules_apis apis = { false, NULL, 0 }; /* the cluster is unknown: capability rules skipped */
-		rules_check(merged, &apis, diags);
+		rules_check(user, &apis, diags);
 	}
 out:
 	ynode_free(merged);
