@@ -296,7 +296,14 @@ static int plan_and_apply(const struct setup_args *a, const struct deployment *d
 			  bool dir_missing, struct diag_list *diags)
 {
 	struct setup_plan plan = {0};
-	int rc = EXIT_USAGE;
+	int rc = EXIT_USAGE, lock = -1;
+	struct ae_error err;
+	/* the folder is locked before the plan reads its files, so that they cannot change before
+	 * they are replaced (a folder still to be made is locked once it exists, in setup_write) */
+	if (!a->dry_run && !dir_missing && (lock = setup_lock(a->dir, &err)) < 0) {
+		fprintf(stderr, "aeterna setup: %s\n", err.msg);
+		return EXIT_FAILURE_;
+	}
 	if (setup_plan_build(d, prev, a->dir, &plan, diags) < 0)
 		goto out;
 	print_diags(&plan.warnings);
@@ -312,8 +319,7 @@ static int plan_and_apply(const struct setup_args *a, const struct deployment *d
 	}
 	bool written[SETUP_MAX_FILES];
 	char *backups[SETUP_MAX_FILES];
-	struct ae_error err;
-	if (setup_write(&plan, a->dir, dir_missing, written, backups, &err) < 0) {
+	if (setup_write(&plan, a->dir, dir_missing, lock, written, backups, &err) < 0) {
 		fprintf(stderr, "aeterna setup: %s\n", err.msg);
 		rc = EXIT_FAILURE_;
 		goto out;
@@ -331,6 +337,8 @@ static int plan_and_apply(const struct setup_args *a, const struct deployment *d
 	rc = EXIT_OK;
 out:
 	setup_plan_free(&plan);
+	if (lock >= 0)
+		close(lock);
 	return rc;
 }
 

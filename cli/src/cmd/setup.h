@@ -85,12 +85,17 @@ void mask_file_text(const char *name, const char *text, const struct secret_set 
 /* --dry-run: prints, per file, new / unchanged / a diff of the masked texts. */
 void setup_print_dry_run(const struct setup_plan *p, const struct secret_set *secrets, const char *dir);
 
+/* Locks the output folder (one run at a time per folder; the lock lasts until the descriptor is
+ * closed). Returns the descriptor, or -1 with err (a concurrent run: "another aeterna setup"). */
+int setup_lock(const char *dir, struct ae_error *err);
+
 /* Writes the plan as one transaction: the output folder is created when missing and locked
  * (a concurrent run is refused), temporary files left by a killed run are removed, every file is
  * staged, then all are replaced; on a failure the files already replaced are restored and err
  * names the file. SIGINT/SIGTERM remove the staged files. written[i] tells which files changed.
- * Returns 0, or -1 with err. */
-int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, bool written[SETUP_MAX_FILES],
+ * lock: -1, or setup_lock's descriptor held since before the plan read the files (then they
+ * cannot have changed, and are not read again). Returns 0, or -1 with err. */
+int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, int lock, bool written[SETUP_MAX_FILES],
 		char *backups[SETUP_MAX_FILES], struct ae_error *err);
 
 /* What to do next, after the files are written. */

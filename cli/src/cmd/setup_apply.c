@@ -106,7 +106,23 @@ static void test_hold_staged(void)
 		left = (int)sleep((unsigned)left);
 }
 
-int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, bool written[SETUP_MAX_FILES],
+int setup_lock(const char *dir, struct ae_error *err)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return ae_error_errno(err, errno, "-o %s: cannot open the output folder", dir);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			ae_error_set(err, "another aeterna setup is writing to %s; nothing was written (run again when it has finished)", dir);
+		else
+			ae_error_errno(err, errno, "-o %s: cannot lock the output folder", dir);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, int held, bool written[SETUP_MAX_FILES],
 		char *backups[SETUP_MAX_FILES], struct ae_error *err)
 {
 	int rc = -1, lock = -1;
@@ -120,20 +136,11 @@ int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, b
 	}
 	if (dir_missing && mkdir_p(dir, 0755) < 0)
 		return ae_error_errno(err, errno, "-o %s: cannot create the output folder", dir);
-	/* one run at a time per folder: the lock lives as long as this process holds the folder open */
-	lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lock < 0) {
-		ae_error_errno(err, errno, "-o %s: cannot open the output folder", dir);
+	/* one run at a time per folder: held since the plan read the files, or taken now (and then
+	 * the files must still be what the plan read: another run may have written meanwhile) */
+	if (held < 0 && (lock = setup_lock(dir, err)) < 0)
 		goto out;
-	}
-	if (flock(lock, LOCK_EX | LOCK_NB) < 0) {
-		if (errno == EWOULDBLOCK)
-			ae_error_set(err, "another aeterna setup is writing to %s; nothing was written (run again when it has finished)", dir);
-		else
-			ae_error_errno(err, errno, "-o %s: cannot lock the output folder", dir);
-		goto out;
-	}
-	const char *changed = changed_since_plan(p);
+	const char *changed = held < 0 ? changed_since_plan(p) : NULL;
 	if (changed) {
 		ae_error_set(err, "%s/%s changed while this run was preparing (another aeterna setup?); nothing was written "
 			     "(run again)", dir, changed);
@@ -179,7 +186,9 @@ int setup_write(const struct setup_plan *p, const char *dir, bool dir_missing, b
 		const struct setup_file *f = &p->files[i];
 		if (f->current && !strcmp(f->current, strbuf_str(&f->text)))
 			continue;
-		struct atomic_write_opts o = { .mode = f->mode, .backup = true };
+		/* under the lock, a file the plan found missing still is (no lstat; the rename still
+		 * refuses to replace one that appeared) */
+		struct atomic_write_opts o = { .mode = f->mode, .backup = true, .absent = !f->current };
 		staged_of[i] = batch.len;
 		struct ae_error e2;
 		if (atomic_batch_add(&batch, f->path, f->text.buf, f->text.len, &o, &e2) < 0) {

@@ -330,10 +330,11 @@ int atomic_batch_add(struct atomic_batch *b, const char *path, const void *data,
 	*st = (struct atomic_staged){ .fd = -1, .backup = opts->backup, .now = opts->now };
 	/* A symlink (dotfile managers) is followed: its target is replaced, the link kept. */
 	struct stat lst;
-	bool present = lstat(path, &lst) == 0;
+	bool present = !opts->absent && lstat(path, &lst) == 0;
 	char *real = present && S_ISLNK(lst.st_mode) ? realpath(path, NULL) : NULL;
 	st->path = real ? real : strdup(path); /* from here on, the path written is st->path */
-	st->absent_ = !present && errno == ENOENT; /* commit replaces it only if it still does not exist */
+	/* commit replaces it only if it still does not exist */
+	st->absent_ = opts->absent || (!present && errno == ENOENT);
 	path = NULL;
 	size_t tsize = st->path ? strlen(st->path) + 16 : 0;
 	st->tmp = st->path ? malloc(tsize) : NULL;

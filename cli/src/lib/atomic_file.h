@@ -18,6 +18,8 @@ struct atomic_write_opts {
 	mode_t mode;       /* permissions of the new file, e.g. 0644 or 0600 for secrets */
 	bool backup;       /* keep an existing target as <path>.<YYYYmmdd-HHMMSS>.bak first */
 	time_t now;        /* timestamp of the backup name; 0 = current time */
+	bool absent;       /* batches: the caller knows the target does not exist (it holds a lock and
+	                    * has just looked): no lstat; the rename still will not replace one */
 };
 
 /* Writes len bytes of data to path. When a backup was made and backup_path is not NULL,

@@ -115,6 +115,18 @@ static size_t key_pos(const struct ynode *cn, const char *key)
 /* see ytree_internal.h */
 int ytree_append_(struct ynode *n, const char *key, unsigned kline, unsigned kcol, struct ynode *child)
 {
+	char *k = NULL;
+	if (n->kind == Y_MAP && !(k = strdup(key ? key : "")))
+		return -1;
+	if (ytree_append_owned_(n, k, kline, kcol, child) < 0) {
+		free(k);
+		return -1;
+	}
+	return 0;
+}
+
+int ytree_append_owned_(struct ynode *n, char *key, unsigned kline, unsigned kcol, struct ynode *child)
+{
 	if (n->len == n->cap_) {
 		/* one block: items, then (mappings) keys, key lines and key columns */
 		size_t cap = n->cap_ ? 2 * n->cap_ : 4;
@@ -143,10 +155,7 @@ int ytree_append_(struct ynode *n, const char *key, unsigned kline, unsigned kco
 		n->cap_ = cap;
 	}
 	if (n->kind == Y_MAP) {
-		char *k = strdup(key ? key : "");
-		if (!k)
-			return -1;
-		n->keys[n->len] = k;
+		n->keys[n->len] = key;
 		n->key_line[n->len] = kline;
 		n->key_col[n->len] = kcol;
 	}

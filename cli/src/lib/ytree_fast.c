@@ -387,9 +387,11 @@ static int block_map(struct fp *f, int indent, const char *first, int depth, str
 			else
 				rc = DECLINE; /* an empty value, or a sequence at the key's indentation */
 		}
-		if (rc == OK && ytree_append_(map, key, kline, kcol, value) < 0) {
+		if (rc == OK && ytree_append_owned_(map, key, kline, kcol, value) < 0) {
 			ynode_free(value);
 			rc = NOMEM;
+		} else if (rc == OK) {
+			key = NULL; /* the mapping's now */
 		}
 		free(key);
 		if (rc != OK)

@@ -8,6 +8,9 @@
 /* Appends a child (and, for mappings, a copy of key) to n; takes ownership of child on
  * success. Returns 0, or -1 when memory runs out (child still the caller's). */
 int ytree_append_(struct ynode *n, const char *key, unsigned kline, unsigned kcol, struct ynode *child);
+/* The same with a key the mapping takes over (malloc'ed; NULL for sequences): on success n owns
+ * key and child; on -1 both are still the caller's. */
+int ytree_append_owned_(struct ynode *n, char *key, unsigned kline, unsigned kcol, struct ynode *child);
 
 /* The fast path for the YAML aeterna's own writers produce (the subset is in ytree_fast.c).
  * Returns 1 with *root set (caller owns it; nodes borrow `file`) when the text is in the subset
