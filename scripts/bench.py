@@ -19,6 +19,7 @@ import time
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else "build/aeterna"
 RUNS = 200
+STARTUP_RUNS = 400
 TARGET_MS = 5.0
 
 
@@ -51,24 +52,21 @@ def measure(parent):
     return times, files
 
 
-def spawn_median(argv_for, runs):
-    """Median wall time of posix_spawn + wait, stdout and stderr to /dev/null."""
+def spawn_once(args):
+    """Wall time of one posix_spawn + wait, stdout and stderr to /dev/null."""
     devnull = os.open(os.devnull, os.O_WRONLY)
-    times = []
-    for i in range(runs + 10):
-        args = argv_for(i)
-        start = time.perf_counter()
-        pid = os.posix_spawn(args[0], args, os.environ,
-                             file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)])
-        os.waitpid(pid, 0)
-        if i >= 10:
-            times.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    pid = os.posix_spawn(args[0], args, os.environ,
+                         file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)])
+    os.waitpid(pid, 0)
+    elapsed = time.perf_counter() - start
     os.close(devnull)
-    return statistics.median(times)
+    return elapsed
 
 
 def bench_startup():
-    """setup on tmpfs and --version against an empty C program, interleaved round by round."""
+    """setup on tmpfs and --version against an empty C program, interleaved run by run (the three
+    alternate, so that a load spike or a slow moment of the machine hits all of them alike)."""
     with tempfile.TemporaryDirectory() as d:
         src = os.path.join(d, "empty.c")
         empty = os.path.join(d, "empty")
@@ -84,11 +82,13 @@ def bench_startup():
             os.mkdir(out)
             return [BIN, "setup", "--non-interactive", "--mode", "local", "--target", "kubernetes", "-o", out]
         results = {"empty": [], "version": [], "setup": []}
+        argvs = {"empty": lambda _: [empty], "version": lambda _: [BIN, "--version"], "setup": setup_args}
         try:
-            for _ in range(5):  # interleaved: a load spike hits all three
-                results["empty"].append(spawn_median(lambda _: [empty], 40))
-                results["version"].append(spawn_median(lambda _: [BIN, "--version"], 40))
-                results["setup"].append(spawn_median(setup_args, 40))
+            for i in range(STARTUP_RUNS + 20):
+                for k, argv in argvs.items():
+                    t = spawn_once(argv(i))
+                    if i >= 20:  # warm-up rounds are not counted
+                        results[k].append(t)
         finally:
             shutil.rmtree(base)
     e, v, s = (statistics.median(results[k]) * 1000 for k in ("empty", "version", "setup"))
