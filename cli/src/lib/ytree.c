@@ -641,16 +641,14 @@ static const char *core_tag(struct fy_token *tag)
  * byte order mark). Only computed for a diagnostic: the scan itself does not track them. */
 static void pos_of(const unsigned char *start, const unsigned char *at, unsigned *line, unsigned *col)
 {
+	const unsigned char *bol = start;
 	*line = 1;
-	*col = 1;
-	for (const unsigned char *q = start; q < at; q++) {
+	for (const unsigned char *q = start; q < at; q++)
 		if (*q == '\n') {
 			(*line)++;
-			*col = 1;
-		} else if ((*q & 0xC0) != 0x80) {
-			(*col)++;
+			bol = q + 1;
 		}
-	}
+	*col = 1 + ytree_chars_((const char *)bol, (const char *)at);
 }
 
 static int check_chars(const struct ytree *t, struct diag_list *diags)

@@ -24,7 +24,7 @@
 #define FAST_MAX_DEPTH 32
 #define FAST_MAX_KEY 1024
 
-enum { DECLINE = 0, OK = 1, NOMEM = -1 };
+enum { DECLINE = 0, OK = 1, NOMEM = -1, END = 2 /* internal: the collection ended */ };
 
 struct fp {
 	const char *file;
@@ -34,13 +34,7 @@ struct fp {
 };
 
 /* Columns count characters, as libfyaml's marks do (the text is valid UTF-8: ytree checked it). */
-static unsigned col_of(const struct fp *f, const char *at)
-{
-	unsigned col = 1;
-	for (const char *q = f->p; q < at; q++)
-		col += ((unsigned char)*q & 0xC0) != 0x80;
-	return col;
-}
+static unsigned col_of(const struct fp *f, const char *at) { return 1 + ytree_chars_(f->p, at); }
 
 static const char *eol(const struct fp *f, const char *at)
 {
@@ -301,6 +295,15 @@ static int literal_block(struct fp *f, int parent, const char *at, struct ynode 
 
 static int block_node(struct fp *f, int indent, int depth, struct ynode **out);
 
+/* After an entry of a block collection at `indent`: OK when the next content line is another
+ * entry (at the same indentation), END when the collection ends there (less indented, or the
+ * end of the text), DECLINE when it is indented deeper. */
+static int next_entry(struct fp *f, int indent)
+{
+	int next = next_content(f);
+	return next < indent ? END : next > indent ? DECLINE : OK;
+}
+
 /* The value after "KEY: " or "- " at `at` on the current line; the cursor moves past it. */
 static int inline_value(struct fp *f, int parent, const char *at, struct ynode **out)
 {
@@ -396,19 +399,16 @@ static int block_map(struct fp *f, int indent, const char *first, int depth, str
 		free(key);
 		if (rc != OK)
 			break;
-		int next = next_content(f);
-		if (next < indent)
+		if ((rc = next_entry(f, indent)) != OK)
 			break;
-		if (next > indent) {
-			rc = DECLINE;
-			break;
-		}
-		at = f->p + next;
+		at = f->p + indent;
 		if (*at == '-' && (at[1] == ' ' || at[1] == '\n')) {
 			rc = DECLINE; /* a sequence where a key belongs */
 			break;
 		}
 	}
+	if (rc == END)
+		rc = OK;
 	if (rc != OK) {
 		ynode_free(map);
 		return rc;
@@ -450,16 +450,11 @@ static int block_seq(struct fp *f, int indent, int depth, struct ynode **out)
 			ynode_free(item);
 			rc = NOMEM;
 		}
-		if (rc != OK)
+		if (rc != OK || (rc = next_entry(f, indent)) != OK)
 			break;
-		int next = next_content(f);
-		if (next < indent)
-			break;
-		if (next > indent) {
-			rc = DECLINE;
-			break;
-		}
 	}
+	if (rc == END)
+		rc = OK;
 	if (rc != OK) {
 		ynode_free(seq);
 		return rc;
